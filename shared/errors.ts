@@ -1,0 +1,68 @@
+// BerthError: the one error shape that crosses every boundary (engine, control API, IPC, CLI).
+// A code for machines, a message for a person, and where it happened.
+
+export type BerthErrorCode =
+  | 'CONFIG_SYNTAX'
+  | 'CONFIG_INVALID'
+  | 'CONFIG_NOT_FOUND'
+  | 'CONFIG_WRITE_FAILED'
+  | 'DOCKER_UNREACHABLE'
+  | 'LISTENER_BIND_FAILED'
+  | 'CA_MISSING'
+  | 'CA_CORRUPT'
+  | 'CERTIFICATE_FAILED'
+  | 'NOT_FOUND'
+  | 'BAD_INPUT'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'INTERNAL';
+
+/** Where an error happened: a config position, or the runtime object it concerns. */
+export interface ErrorLocation {
+  file?: string;
+  line?: number;
+  column?: number;
+  /** Dotted field path in the config, e.g. `loadBalancers[0].listeners[1].port`. */
+  path?: string;
+  loadBalancer?: string;
+  listener?: string;
+  targetGroup?: string;
+  target?: string;
+}
+
+export interface BerthErrorData {
+  code: BerthErrorCode;
+  message: string;
+  where?: ErrorLocation;
+  /** Expected failures (bad input, Docker down) are not bugs and are not reported as crashes. */
+  expected?: boolean;
+}
+
+export class BerthError extends Error {
+  readonly code: BerthErrorCode;
+  readonly where: ErrorLocation | undefined;
+  readonly expected: boolean;
+
+  constructor(code: BerthErrorCode, message: string, where?: ErrorLocation, expected = true) {
+    super(message);
+    this.name = 'BerthError';
+    this.code = code;
+    this.where = where;
+    this.expected = expected;
+  }
+
+  toJSON(): BerthErrorData {
+    return { code: this.code, message: this.message, ...(this.where ? { where: this.where } : {}), expected: this.expected };
+  }
+
+  static from(data: BerthErrorData): BerthError {
+    return new BerthError(data.code, data.message, data.where, data.expected ?? true);
+  }
+}
+
+/** `FILE:LINE:COL  path  message`, the form `berth validate` prints. */
+export function formatLocation(where: ErrorLocation | undefined): string {
+  if (!where) return '';
+  const pos = where.file ? `${where.file}${where.line ? `:${where.line}:${where.column ?? 1}` : ''}` : '';
+  return [pos, where.path].filter(Boolean).join('  ');
+}

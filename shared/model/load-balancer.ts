@@ -1,0 +1,56 @@
+// Load balancers, listeners and rules (elbv2-model.md sections 1–2), with Berth's local additions:
+// a bind address (127.0.0.1 by default), an on/off switch, and `auto` certificates from the local CA.
+import { z } from 'zod';
+import { ALPN_POLICIES, LIMITS, LISTENER_PROTOCOLS, SSL_POLICIES } from './limits.js';
+import { actionSchema, resourceName } from './actions.js';
+import { conditionsSchema, hostHeaderValue } from './conditions.js';
+
+export const ruleSchema = z.strictObject({
+  priority: z.number().int().min(LIMITS.priorityMin).max(LIMITS.priorityMax, `a priority is ${LIMITS.priorityMin}–${LIMITS.priorityMax}`),
+  name: z.string().max(128).optional(),
+  enabled: z.boolean().default(true),
+  conditions: conditionsSchema,
+  action: actionSchema,
+});
+
+const certificateFiles = z.strictObject({
+  certFile: z.string().min(1),
+  keyFile: z.string().min(1),
+});
+
+export const listenerSchema = z.strictObject({
+  port: z.number().int().min(1, 'a port is 1–65535').max(65535, 'a port is 1–65535'),
+  protocol: z.enum(LISTENER_PROTOCOLS, { message: `protocol must be one of ${LISTENER_PROTOCOLS.join(', ')}` }),
+  /** Berth: the local address to bind. Loopback unless the user opts in. */
+  address: z.string().min(1).default('127.0.0.1'),
+  name: z.string().max(64).optional(),
+  enabled: z.boolean().default(true),
+  /** HTTPS/TLS: `auto` mints per-host certificates from Berth's CA; or PEM files, SNI-selected. */
+  certificates: z.union([z.literal('auto'), z.array(certificateFiles).min(1)]).optional(),
+  /** Extra host names `auto` certificates may be minted for, beyond the hosts the rules name. */
+  hostnames: z.array(hostHeaderValue).optional(),
+  sslPolicy: z.enum(SSL_POLICIES).optional(),
+  alpnPolicy: z.enum(ALPN_POLICIES).optional(),
+  /** NLB TCP listeners: idle timeout (AWS default 350 s). */
+  tcpIdleTimeoutSeconds: z.number().int().min(LIMITS.tcpIdleTimeoutMin).max(LIMITS.tcpIdleTimeoutMax).optional(),
+  /** Berth: UDP flow idle timeout (AWS fixes it at 120 s) and the flow table's size. */
+  udpIdleTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
+  udpMaxFlows: z.number().int().min(1).max(1_000_000).optional(),
+  defaultAction: actionSchema,
+  rules: z.array(ruleSchema).default([]),
+});
+
+export const loadBalancerSchema = z.strictObject({
+  name: resourceName,
+  type: z.enum(['application', 'network'], { message: 'type must be application or network' }).default('application'),
+  scheme: z.enum(['internet-facing', 'internal']).default('internet-facing'),
+  idleTimeoutSeconds: z.number().int().min(LIMITS.idleTimeoutMin).max(LIMITS.idleTimeoutMax).default(60),
+  preserveHostHeader: z.boolean().default(false),
+  xffHeaderProcessingMode: z.enum(['append', 'preserve', 'remove']).default('append'),
+  listeners: z.array(listenerSchema).default([]),
+});
+
+export type Rule = z.output<typeof ruleSchema>;
+export type Listener = z.output<typeof listenerSchema>;
+export type LoadBalancer = z.output<typeof loadBalancerSchema>;
+export type ListenerProtocol = Listener['protocol'];

@@ -1,0 +1,68 @@
+// Runtime state the engine reports: targets with AWS-style health, listeners, discovery status.
+
+export type TargetHealthState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unused' | 'unavailable';
+
+export type TargetHealthReason =
+  | 'Elb.RegistrationInProgress'
+  | 'Elb.InitialHealthChecking'
+  | 'Target.ResponseCodeMismatch'
+  | 'Target.Timeout'
+  | 'Target.FailedHealthChecks'
+  | 'Target.NotRegistered'
+  | 'Target.NotInUse'
+  | 'Target.DeregistrationInProgress'
+  | 'Target.InvalidState'
+  | 'Target.HealthCheckDisabled'
+  | 'Elb.InternalError';
+
+/** What a target group is told about one target: where it is and where it came from. */
+export interface TargetSpec {
+  /** Stable id: `<container name>:<host port>` or `<host>:<port>` for static targets. */
+  id: string;
+  host: string;
+  port: number;
+  source: 'docker' | 'static' | 'api';
+  containerId?: string;
+  containerName?: string;
+  image?: string;
+  /** Paused containers stay registered but are unusable (Target.InvalidState). */
+  paused?: boolean;
+  dockerHealth?: 'starting' | 'healthy' | 'unhealthy' | 'none';
+}
+
+export interface TargetState extends TargetSpec {
+  targetGroup: string;
+  health: TargetHealthState;
+  reason?: TargetHealthReason;
+  description?: string;
+  /** Requests or connections in flight. */
+  inFlight: number;
+  /** Epoch ms when slow start ends, if ramping. */
+  slowStartUntil?: number;
+  /** Epoch ms when draining ends, if draining. */
+  drainingUntil?: number;
+}
+
+export type ObjectStatus = 'ok' | 'warning' | 'error' | 'disabled';
+
+export interface ListenerState {
+  loadBalancer: string;
+  /** `<port>/<protocol>` */
+  id: string;
+  address: string;
+  port: number;
+  protocol: string;
+  enabled: boolean;
+  status: ObjectStatus;
+  url?: string;
+  error?: string;
+}
+
+export interface DiscoveryState {
+  connected: boolean;
+  stale: boolean;
+  endpoint: string;
+  source: string;
+  error?: string;
+  lastSyncAt?: number;
+}

@@ -1,0 +1,142 @@
+// Target groups (elbv2-model.md section 4): protocol, health check (AWS defaults per ALB/NLB),
+// algorithm, stickiness, slow start, deregistration delay, and how Berth fills them: a docker
+// selector (ECS-style dynamic host ports) and/or static host:port targets.
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+import { resourceName } from './actions.js';
+
+export const TARGET_GROUP_PROTOCOLS = ['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP', 'TCP_UDP'] as const;
+
+export const dockerSelectorSchema = z.strictObject({
+  /** Every label listed must be present with this value. */
+  labels: z.record(z.string(), z.string()).optional(),
+  composeProject: z.string().min(1).optional(),
+  composeService: z.string().min(1).optional(),
+  /** Container name glob (`*`, `?`). */
+  containerName: z.string().min(1).optional(),
+  /** Image reference glob (`*`, `?`). */
+  image: z.string().min(1).optional(),
+  /** The port inside the container; each published host port of it becomes a target. */
+  containerPort: z.number().int().min(1).max(65535),
+  protocol: z.enum(['tcp', 'udp']).optional(),
+});
+
+export const staticTargetSchema = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'a static target is host:port, e.g. 127.0.0.1:3000 or [::1]:3000')
+  .refine((t) => {
+    const port = Number(t.slice(t.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65535;
+  }, 'the port of a static target is 1–65535');
+
+const matcherSchema = z
+  .union([z.number().int(), z.string()])
+  .transform((m) => String(m))
+  .refine((m) => /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(m), 'a matcher is a code, a list "200,202" or a range "200-299"');
+
+const healthCheckInput = z.strictObject({
+  enabled: z.boolean().optional(),
+  protocol: z.enum(['HTTP', 'HTTPS', 'TCP']).optional(),
+  port: z.union([z.literal('traffic-port'), z.number().int().min(1).max(65535)]).optional(),
+  path: z
+    .string()
+    .min(1)
+    .max(LIMITS.healthPathMaxLength)
+    .refine((p) => p.startsWith('/'), 'a health-check path starts with "/"')
+    .optional(),
+  intervalSeconds: z.number().int().min(LIMITS.healthIntervalMin).max(LIMITS.healthIntervalMax).optional(),
+  timeoutSeconds: z.number().int().min(LIMITS.healthTimeoutMin).max(LIMITS.healthTimeoutMax).optional(),
+  healthyThresholdCount: z.number().int().min(LIMITS.thresholdMin).max(LIMITS.thresholdMax).optional(),
+  unhealthyThresholdCount: z.number().int().min(LIMITS.thresholdMin).max(LIMITS.thresholdMax).optional(),
+  matcher: matcherSchema.optional(),
+});
+
+const stickinessSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  type: z.enum(['lb_cookie', 'app_cookie', 'source_ip']).default('lb_cookie'),
+  durationSeconds: z.number().int().min(LIMITS.stickinessSecondsMin).max(LIMITS.stickinessSecondsMax).default(86_400),
+  cookieName: z
+    .string()
+    .min(1)
+    .refine((n) => !/^AWSALB/i.test(n), 'an application cookie name must not start with AWSALB, AWSALBAPP or AWSALBTG')
+    .optional(),
+});
+
+export const targetGroupSchema = z
+  .strictObject({
+    name: resourceName,
+    protocol: z.enum(TARGET_GROUP_PROTOCOLS, { message: `protocol must be one of ${TARGET_GROUP_PROTOCOLS.join(', ')}` }),
+    /** The group's port for export; locally each target carries its own port. */
+    port: z.number().int().min(1).max(65535).optional(),
+    protocolVersion: z.enum(['HTTP1', 'HTTP2', 'GRPC']).default('HTTP1'),
+    targetType: z.enum(['instance', 'ip']).default('instance'),
+    loadBalancingAlgorithm: z.enum(['round_robin', 'least_outstanding_requests', 'weighted_random']).default('round_robin'),
+    deregistrationDelaySeconds: z.number().int().min(0).max(LIMITS.deregistrationDelayMax).default(300),
+    slowStartSeconds: z
+      .number()
+      .int()
+      .refine((s) => s === 0 || (s >= LIMITS.slowStartMin && s <= LIMITS.slowStartMax), `slow start is 0 (off) or ${LIMITS.slowStartMin}–${LIMITS.slowStartMax} seconds`)
+      .default(0),
+    healthCheck: healthCheckInput.default({}),
+    stickiness: stickinessSchema.default({ enabled: false, type: 'lb_cookie', durationSeconds: 86_400 }),
+    proxyProtocolV2: z.boolean().default(false),
+    preserveClientIp: z.boolean().optional(),
+    /** NLB: close remaining connections when the deregistration delay ends. */
+    connectionTermination: z.boolean().optional(),
+    targets: z
+      .strictObject({
+        docker: dockerSelectorSchema.optional(),
+        static: z.array(staticTargetSchema).optional(),
+      })
+      .default({}),
+  })
+  .transform((tg) => ({ ...tg, healthCheck: resolveHealthCheck(tg.protocol, tg.healthCheck) }))
+  .superRefine((tg, ctx) => {
+    const hc = tg.healthCheck;
+    if (hc.timeoutSeconds >= hc.intervalSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['healthCheck', 'timeoutSeconds'], message: `the health-check timeout (${hc.timeoutSeconds}s) must be shorter than the interval (${hc.intervalSeconds}s)` });
+    }
+    const l7 = tg.protocol === 'HTTP' || tg.protocol === 'HTTPS';
+    if (l7 && hc.protocol === 'TCP') {
+      ctx.addIssue({ code: 'custom', path: ['healthCheck', 'protocol'], message: 'HTTP and HTTPS target groups check health over HTTP or HTTPS, never TCP' });
+    }
+    if (!l7 && tg.protocolVersion !== 'HTTP1') {
+      ctx.addIssue({ code: 'custom', path: ['protocolVersion'], message: 'protocolVersion applies only to HTTP and HTTPS target groups' });
+    }
+    if (tg.stickiness.type === 'app_cookie' && !tg.stickiness.cookieName) {
+      ctx.addIssue({ code: 'custom', path: ['stickiness', 'cookieName'], message: 'app_cookie stickiness needs the name of the application cookie' });
+    }
+    if (tg.stickiness.type === 'source_ip' && l7) {
+      ctx.addIssue({ code: 'custom', path: ['stickiness', 'type'], message: 'source_ip stickiness is for network target groups; use lb_cookie or app_cookie' });
+    }
+    if (!l7 && tg.stickiness.type !== 'source_ip' && tg.stickiness.enabled) {
+      ctx.addIssue({ code: 'custom', path: ['stickiness', 'type'], message: 'network target groups support only source_ip stickiness' });
+    }
+    if (tg.slowStartSeconds > 0 && tg.loadBalancingAlgorithm === 'least_outstanding_requests') {
+      ctx.addIssue({ code: 'custom', path: ['slowStartSeconds'], message: 'slow start cannot be combined with least_outstanding_requests' });
+    }
+  });
+
+export type HealthCheck = ReturnType<typeof resolveHealthCheck>;
+
+/** Fills a health check with AWS's defaults, which differ between ALB and NLB target groups. */
+export function resolveHealthCheck(protocol: (typeof TARGET_GROUP_PROTOCOLS)[number], hc: z.output<typeof healthCheckInput>) {
+  const l7 = protocol === 'HTTP' || protocol === 'HTTPS';
+  const hcProtocol = hc.protocol ?? (l7 ? (protocol as 'HTTP' | 'HTTPS') : 'TCP');
+  const timeoutDefault = l7 ? 5 : hcProtocol === 'HTTP' ? 6 : 10;
+  return {
+    enabled: hc.enabled ?? true,
+    protocol: hcProtocol,
+    port: hc.port ?? ('traffic-port' as const),
+    path: hc.path ?? '/',
+    intervalSeconds: hc.intervalSeconds ?? 30,
+    timeoutSeconds: hc.timeoutSeconds ?? timeoutDefault,
+    healthyThresholdCount: hc.healthyThresholdCount ?? 5,
+    unhealthyThresholdCount: hc.unhealthyThresholdCount ?? 2,
+    matcher: hc.matcher ?? (l7 ? '200' : '200-399'),
+  };
+}
+
+export type DockerSelector = z.output<typeof dockerSelectorSchema>;
+export type TargetGroup = z.output<typeof targetGroupSchema>;
+export type TargetGroupProtocol = TargetGroup['protocol'];
