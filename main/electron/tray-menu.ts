@@ -1,0 +1,81 @@
+// The tray menu as data: a pure function of the engine's state and the user's settings. The Electron
+// layer turns it into a native Menu and runs each item's command; tests assert it directly.
+import type { EngineState } from '../engine/engine-state.js';
+
+export type TrayCommand =
+  | { kind: 'call'; method: 'setListenerEnabled'; input: { loadBalancer: string; listener: string; enabled: boolean } }
+  | { kind: 'call'; method: 'pauseAll'; input: { paused: boolean } }
+  | { kind: 'open-window' }
+  | { kind: 'open-dashboard' }
+  | { kind: 'copy'; text: string }
+  | { kind: 'set-setting'; setting: 'openAtLogin' | 'notifications' | 'closeToTray'; value: boolean }
+  | { kind: 'quit' };
+
+export type TrayItem =
+  | { type: 'normal'; label: string; enabled?: boolean; command?: TrayCommand }
+  | { type: 'checkbox'; label: string; checked: boolean; enabled?: boolean; command: TrayCommand }
+  | { type: 'separator' }
+  | { type: 'submenu'; label: string; items: TrayItem[] };
+
+export interface TraySettings {
+  openAtLogin: boolean;
+  notifications: boolean;
+  closeToTray: boolean;
+}
+
+export type TrayBadge = 'ok' | 'unhealthy' | 'paused' | 'error';
+
+export function trayBadge(state: EngineState, paused: boolean): TrayBadge {
+  if (paused) return 'paused';
+  if (state.loadBalancers.some((lb) => lb.listeners.some((l) => l.status === 'error'))) return 'error';
+  if (state.targetGroups.some((tg) => tg.targets.some((t) => t.health === 'unhealthy'))) return 'unhealthy';
+  return 'ok';
+}
+
+export function trayTooltip(state: EngineState, paused: boolean): string {
+  const listeners = state.loadBalancers.flatMap((lb) => lb.listeners);
+  const on = listeners.filter((l) => l.enabled && l.status === 'ok').length;
+  const unhealthy = state.targetGroups.reduce((n, tg) => n + tg.targets.filter((t) => t.health === 'unhealthy').length, 0);
+  const parts = [`Berth: ${on}/${listeners.length} listeners on`];
+  if (unhealthy) parts.push(`${unhealthy} unhealthy target${unhealthy === 1 ? '' : 's'}`);
+  if (paused) parts.push('traffic paused');
+  return parts.join(' · ');
+}
+
+export function buildTrayMenu(state: EngineState, settings: TraySettings, paused: boolean): TrayItem[] {
+  const items: TrayItem[] = [];
+  for (const lb of state.loadBalancers) {
+    if (lb.listeners.length === 0) continue;
+    items.push({ type: 'normal', label: `${lb.name} (${lb.type === 'application' ? 'ALB' : 'NLB'})`, enabled: false });
+    for (const l of lb.listeners) {
+      const suffix = l.status === 'error' ? ' — error' : '';
+      items.push({
+        type: 'checkbox',
+        label: `${l.id}  ${l.url ?? `${l.address}:${l.port}`}${suffix}`,
+        checked: l.enabled,
+        command: { kind: 'call', method: 'setListenerEnabled', input: { loadBalancer: lb.name, listener: l.id, enabled: !l.enabled } },
+      });
+    }
+  }
+  if (items.length === 0) items.push({ type: 'normal', label: 'No listeners', enabled: false });
+
+  const urls = state.loadBalancers.flatMap((lb) => lb.listeners.filter((l) => l.url && l.enabled).map((l) => l.url!));
+  items.push(
+    { type: 'separator' },
+    { type: 'checkbox', label: 'Pause all traffic', checked: paused, command: { kind: 'call', method: 'pauseAll', input: { paused: !paused } } },
+    { type: 'separator' },
+    { type: 'normal', label: 'Open Berth', command: { kind: 'open-window' } },
+    { type: 'normal', label: 'Open dashboard in browser', command: { kind: 'open-dashboard' } },
+  );
+  if (urls.length > 0) {
+    items.push({ type: 'submenu', label: 'Copy URL', items: urls.map((url) => ({ type: 'normal' as const, label: url, command: { kind: 'copy' as const, text: url } })) });
+  }
+  items.push(
+    { type: 'separator' },
+    { type: 'checkbox', label: 'Start at login', checked: settings.openAtLogin, command: { kind: 'set-setting', setting: 'openAtLogin', value: !settings.openAtLogin } },
+    { type: 'checkbox', label: 'Notify on health changes', checked: settings.notifications, command: { kind: 'set-setting', setting: 'notifications', value: !settings.notifications } },
+    { type: 'separator' },
+    { type: 'normal', label: 'Quit Berth', command: { kind: 'quit' } },
+  );
+  return items;
+}

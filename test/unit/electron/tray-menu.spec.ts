@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { buildTrayMenu, trayBadge, trayTooltip, type TrayItem } from '../../../main/electron/tray-menu.js';
+import type { EngineState } from '../../../main/engine/engine-state.js';
+
+function state(overrides: Partial<EngineState> = {}): EngineState {
+  return {
+    version: 3,
+    mode: 'file',
+    loadBalancers: [
+      {
+        name: 'web',
+        type: 'application',
+        listeners: [
+          { loadBalancer: 'web', id: '8080/HTTP', address: '127.0.0.1', port: 8080, protocol: 'HTTP', enabled: true, status: 'ok', url: 'http://127.0.0.1:8080/' },
+          { loadBalancer: 'web', id: '8443/HTTPS', address: '127.0.0.1', port: 8443, protocol: 'HTTPS', enabled: false, status: 'disabled', url: 'https://127.0.0.1:8443/' },
+        ],
+      },
+      { name: 'edge', type: 'network', listeners: [{ loadBalancer: 'edge', id: '7000/TCP', address: '127.0.0.1', port: 7000, protocol: 'TCP', enabled: true, status: 'error', error: 'port taken' }] },
+    ],
+    targetGroups: [{ name: 'users', protocol: 'HTTP', targets: [{ id: 'web-1:49153', host: '127.0.0.1', port: 49153, source: 'docker', targetGroup: 'users', health: 'healthy', inFlight: 0 }] }],
+    containers: [],
+    discovery: { connected: true, stale: false, endpoint: 'unix:///var/run/docker.sock', source: 'default' },
+    problems: [],
+    ...overrides,
+  };
+}
+
+const settings = { openAtLogin: false, notifications: true, closeToTray: true };
+const checkboxes = (items: TrayItem[]) => items.filter((i): i is Extract<TrayItem, { type: 'checkbox' }> => i.type === 'checkbox');
+
+describe('tray menu', () => {
+  it('lists each listener as a checkbox reflecting its state, with its URL', () => {
+    const boxes = checkboxes(buildTrayMenu(state(), settings, false));
+    const http = boxes.find((b) => b.label.startsWith('8080/HTTP'))!;
+    const https = boxes.find((b) => b.label.startsWith('8443/HTTPS'))!;
+    expect(http.checked).toBe(true);
+    expect(http.label).toContain('http://127.0.0.1:8080/');
+    expect(https.checked).toBe(false);
+    expect(boxes.find((b) => b.label.startsWith('7000/TCP'))!.label).toContain('error');
+  });
+
+  it('toggling a listener issues setListenerEnabled with the opposite state', () => {
+    const boxes = checkboxes(buildTrayMenu(state(), settings, false));
+    expect(boxes.find((b) => b.label.startsWith('8080/HTTP'))!.command).toEqual({
+      kind: 'call',
+      method: 'setListenerEnabled',
+      input: { loadBalancer: 'web', listener: '8080/HTTP', enabled: false },
+    });
+    expect(boxes.find((b) => b.label.startsWith('8443/HTTPS'))!.command).toMatchObject({ input: { enabled: true } });
+  });
+
+  it('offers pause-all reflecting the paused flag and the settings', () => {
+    const paused = checkboxes(buildTrayMenu(state(), settings, true)).find((b) => b.label === 'Pause all traffic')!;
+    expect(paused.checked).toBe(true);
+    expect(paused.command).toEqual({ kind: 'call', method: 'pauseAll', input: { paused: false } });
+    const login = checkboxes(buildTrayMenu(state(), settings, false)).find((b) => b.label === 'Start at login')!;
+    expect(login.command).toEqual({ kind: 'set-setting', setting: 'openAtLogin', value: true });
+  });
+
+  it('copies only URLs of enabled listeners, and ends with quit', () => {
+    const items = buildTrayMenu(state(), settings, false);
+    const copy = items.find((i): i is Extract<TrayItem, { type: 'submenu' }> => i.type === 'submenu' && i.label === 'Copy URL')!;
+    expect(copy.items.map((i) => (i.type === 'normal' ? i.label : ''))).toEqual(['http://127.0.0.1:8080/']);
+    expect(items.at(-1)).toEqual({ type: 'normal', label: 'Quit Berth', command: { kind: 'quit' } });
+  });
+
+  it('says so when there are no listeners', () => {
+    const items = buildTrayMenu(state({ loadBalancers: [] }), settings, false);
+    expect(items[0]).toEqual({ type: 'normal', label: 'No listeners', enabled: false });
+  });
+
+  it('badges errors, unhealthy targets and pause', () => {
+    expect(trayBadge(state(), false)).toBe('error');
+    expect(trayBadge(state(), true)).toBe('paused');
+    const healthy = state({ loadBalancers: [] });
+    expect(trayBadge(healthy, false)).toBe('ok');
+    healthy.targetGroups[0]!.targets[0]!.health = 'unhealthy';
+    expect(trayBadge(healthy, false)).toBe('unhealthy');
+    expect(trayTooltip(healthy, false)).toContain('1 unhealthy target');
+  });
+});
