@@ -66,3 +66,34 @@ export interface DiscoveryState {
   error?: string;
   lastSyncAt?: number;
 }
+
+// The engine's state as one serialisable, versioned snapshot: what `berth up`, the control API,
+// the UI and the tray show.
+
+export interface ContainerView {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  labels: Record<string, string>;
+  composeProject?: string;
+  composeService?: string;
+  ports: { containerPort: number; protocol: string; hostIp: string; hostPort: number }[];
+}
+
+export interface ProblemView {
+  source: 'config' | 'labels' | 'listener' | 'discovery';
+  message: string;
+  where?: string;
+}
+
+export interface EngineState {
+  version: number;
+  mode: 'file' | 'zero-config';
+  configFile?: string;
+  loadBalancers: { name: string; type: 'application' | 'network'; listeners: ListenerState[] }[];
+  targetGroups: { name: string; protocol: string; targets: TargetState[] }[];
+  containers: ContainerView[];
+  discovery: DiscoveryState;
+  problems: ProblemView[];
+}
