@@ -1,3 +1,5 @@
+import type { BerthConfig } from './config.js';
+
 // Runtime state the engine reports: targets with AWS-style health, listeners, discovery status.
 
 export type TargetHealthState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unused' | 'unavailable';
@@ -91,6 +93,10 @@ export interface EngineState {
   version: number;
   mode: 'file' | 'zero-config';
   configFile?: string;
+  /** The effective config (berth.yaml, or zero-config, plus container labels) with defaults filled. */
+  config: BerthConfig;
+  /** `pauseAll`: every listener refuses new traffic until resumed. */
+  paused: boolean;
   loadBalancers: { name: string; type: 'application' | 'network'; listeners: ListenerState[] }[];
   targetGroups: { name: string; protocol: string; targets: TargetState[] }[];
   containers: ContainerView[];
