@@ -64,7 +64,8 @@ daemon_pid() {
 # Our own bridge and subnet: the default docker0/172.17.0.0/16 may belong to another engine.
 ensure_bridge() {
   ip link show "$bridge" >/dev/null 2>&1 || ip link add "$bridge" type bridge
-  ip addr show dev "$bridge" | grep -q "inet ${gateway%/*}/" || ip addr add "$gateway" dev "$bridge"
+  # (No `| grep -q` here: with pipefail, grep quitting early makes `ip` die of SIGPIPE and the test lie.)
+  [[ $(ip -4 addr show dev "$bridge") == *"inet ${gateway%/*}/"* ]] || ip addr add "$gateway" dev "$bridge"
   ip link set "$bridge" up
 }
 
@@ -146,7 +147,7 @@ selftest() {
   local name=berth-selftest-$$ port body
   docker run -d --rm --name "$name" -p 8081 -v "$here/servers:/srv:ro" -e NAME=selftest \
     "$image" node /srv/http-echo.js >/dev/null
-  port=$(docker port "$name" 8081/tcp | grep -o '127.0.0.1:[0-9]*' | head -n 1 | cut -d: -f2)
+  port=$(docker port "$name" 8081/tcp | grep -m 1 -o '127.0.0.1:[0-9]*' | cut -d: -f2)
   body=''
   local i
   for ((i = 0; i < 40; i++)); do
