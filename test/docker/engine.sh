@@ -8,6 +8,8 @@
 # Paths are fixed (BERTH_DOCKER_ROOT, default /tmp/berth-docker/<instance>) so a running engine is
 # reused across test runs. Instance N gets bridge berthN and subnet 172.31.(254-N).0/24; the
 # reconnect test restarts instance 1 so suites using instance 0 in parallel are not disturbed.
+# A second, independent set of engines on the same machine (another checkout, CI checking itself)
+# needs its own BERTH_DOCKER_ROOT, BERTH_ENGINE_BRIDGE_PREFIX and BERTH_ENGINE_SUBNET_BASE.
 set -euo pipefail
 
 cmd=${1:-status}
@@ -19,8 +21,8 @@ root=${BERTH_DOCKER_ROOT:-/tmp/berth-docker}/$instance
 sock=$root/docker.sock
 pidfile=$root/dockerd.pid
 log=$root/dockerd.log
-bridge=berth$instance
-gateway=172.31.$((254 - instance)).1/24
+bridge=${BERTH_ENGINE_BRIDGE_PREFIX:-berth}$instance
+gateway=172.31.$((${BERTH_ENGINE_SUBNET_BASE:-254} - instance)).1/24
 image=berth-test:latest
 export DOCKER_HOST=unix://$sock
 
