@@ -49,7 +49,7 @@ export function dockerSupport(instance = 0): { ok: true } | { ok: false; reason:
   if (existsSync(socket)) return { ok: true };
   const missing = `no test Docker engine at ${socket}`;
   if (process.platform !== 'linux') return { ok: false, reason: `${missing}, and test/docker/engine.sh runs only on Linux (this is ${process.platform})` };
-  if (process.getuid?.() !== 0) return { ok: false, reason: `${missing}, and starting one needs root: run \`sudo test/docker/engine.sh start\` first` };
+  if (process.getuid?.() !== 0) return { ok: false, reason: `${missing}, and starting one needs root: run \`sudo test/docker/engine.sh start${instance ? ` ${instance}` : ''}\` first` };
   if (!onPath('dockerd') && !onPath('apt-get')) return { ok: false, reason: `${missing}; dockerd is not installed and apt-get is not there to install it` };
   return { ok: true };
 }
