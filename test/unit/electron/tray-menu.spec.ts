@@ -6,6 +6,8 @@ function state(overrides: Partial<EngineState> = {}): EngineState {
   return {
     version: 3,
     mode: 'file',
+    config: { loadBalancers: [], targetGroups: [] },
+    paused: false,
     loadBalancers: [
       {
         name: 'web',
