@@ -1,0 +1,14 @@
+export { exportConfig, type ExportOptions, type ExportResult } from './export-config.js';
+export { importConfig, importFormatFor, type ImportFormat, type ImportOptions, type ImportResult } from './import-config.js';
+export type { ExportFormat } from './plan.js';
+export type { ImportProblem } from './model-to-config.js';
+export type { ExportWarning } from './warnings.js';
+export { formatWarnings, warningLine } from './warnings.js';
+export { configToYaml } from './berth-yaml.js';
+export { composeServices } from './compose-services.js';
+export { proposeSelectors, nameSimilarity, type ComposeService, type SelectorProposal } from './selector-proposals.js';
+export { checkModel } from './elb-checks.js';
+export { readCloudFormation } from './import-cloudformation.js';
+export { readTerraform } from './import-terraform.js';
+export { parseTemplate, templateToYaml } from './cfn-yaml.js';
+export { writeHcl } from './hcl-writer.js';
