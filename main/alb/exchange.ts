@@ -1,0 +1,269 @@
+// One HTTP request through a listener: routing view, forwarding (as undici's dispatch handler, so
+// response bytes go straight to the client without an intermediate stream), error answers, and its
+// traffic record. Everything per request lives on this one object: no per-request closures.
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { RuleRequest, MatchedRule } from '../../shared/rules/index.js';
+import type { ActionPlan } from './action-plans.js';
+import { sendError, upstreamErrorCode, errorStatus, type TrafficErrorCode } from './error-responses.js';
+import { addForwardingHeaders, type ForwardingPolicy } from './forwarding-headers.js';
+import type { ForwardPlan } from './forward-plan.js';
+import type { ForwardTarget, ForwardTargetGroup, TargetGroupResolver, TrafficSink } from './listener-dependencies.js';
+import type { RequestHead } from './request-head.js';
+import { selectTarget } from './target-selection.js';
+import type { UpstreamPools } from './upstream-pools.js';
+
+/** What a request needs from its listener; replaced as a whole when the config changes. */
+export interface ListenerContext {
+  readonly loadBalancer: string;
+  readonly listenerId: string;
+  readonly policy: ForwardingPolicy;
+  readonly idleTimeoutMs: number;
+  readonly recorder: TrafficSink;
+  readonly resolve: TargetGroupResolver;
+  readonly pools: UpstreamPools;
+}
+
+/** Per client connection: byte counters at the end of the previous request, and the peer address. */
+export interface ConnectionState {
+  read: number;
+  written: number;
+  clientIp: string;
+}
+
+/** Node builds this instead of a plain ServerResponse, so events can find their exchange. */
+export class BerthResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  exchange: Exchange | undefined;
+}
+
+const CLIENT_CLOSED = Object.assign(new Error('the client closed the connection'), { code: 'CLIENT_CLOSED' });
+
+function onResponseClose(this: BerthResponse): void {
+  this.exchange?.closed();
+}
+function onResponseDrain(this: BerthResponse): void {
+  this.exchange?.drained();
+}
+
+export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
+  readonly startedAt = Date.now();
+  private readonly t0 = performance.now();
+  readonly method: string;
+  readonly host: string;
+  readonly path: string;
+  readonly query: string;
+  readonly sourceIp: string;
+  rule: MatchedRule<ActionPlan> | undefined;
+  private groupName: string | undefined;
+  private group: ForwardTargetGroup | undefined;
+  private target: ForwardTarget | undefined;
+  private setCookies: string[] | undefined;
+  private traceRoot: string | undefined;
+  private error: TrafficErrorCode | undefined;
+  private connectMs: number | undefined;
+  private firstByteMs: number | undefined;
+  private abortUpstream: ((err?: Error) => void) | undefined;
+  private resumeUpstream: (() => void) | undefined;
+  private upstreamDone = false;
+  private clientGone = false;
+
+  constructor(
+    private readonly ctx: ListenerContext,
+    private readonly req: IncomingMessage,
+    private readonly res: BerthResponse,
+    readonly head: RequestHead,
+    private readonly conn: ConnectionState,
+  ) {
+    this.method = req.method ?? 'GET';
+    this.host = head.routingHost;
+    this.path = head.path;
+    this.query = head.query;
+    this.sourceIp = conn.clientIp;
+    res.exchange = this;
+    res.once('close', onResponseClose);
+  }
+
+  /** Rules on http-header read repeated headers separately and in order; built only if asked. */
+  get headers(): Record<string, string[] | undefined> {
+    return this.req.headersDistinct;
+  }
+
+  /** Answers with a Berth error; `close` ends the connection when the request framing is in doubt. */
+  fail(code: TrafficErrorCode, detail: string, close = false): void {
+    this.error = code;
+    sendError(this.res, code, `${detail} (${this.where()})`, close);
+  }
+
+  forward(plan: ForwardPlan): void {
+    const ctx = this.ctx;
+    const chosen = selectTarget(plan, ctx.resolve, this.head.cookie, this.sourceIp, this.startedAt);
+    this.groupName = chosen.groupName;
+    if (!chosen.ok) return this.fail(chosen.code, chosen.detail);
+    this.group = chosen.group;
+    this.target = chosen.target;
+    this.setCookies = chosen.setCookies;
+    chosen.group.begin(chosen.target);
+    this.traceRoot = addForwardingHeaders(this.head, ctx.policy, this.sourceIp, this.startedAt);
+    const pool = ctx.pools.get(chosen.target, chosen.group.config.protocol === 'HTTPS', this.t0);
+    try {
+      pool.dispatch(
+        {
+          path: this.head.target,
+          method: this.method,
+          headers: this.head.headers,
+          body: this.head.hasBody ? this.req : null,
+          headersTimeout: ctx.idleTimeoutMs,
+          bodyTimeout: ctx.idleTimeoutMs,
+        },
+        this,
+      );
+    } catch (err) {
+      this.onError(err as Error);
+    }
+  }
+
+  // ---- undici's dispatch handler (the long-standing callback form: no wrapper objects) ----
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortUpstream = abort;
+    this.connectMs = performance.now() - this.t0;
+    if (this.clientGone) abort(CLIENT_CLOSED);
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    // 1xx from the target: Berth already answered `Expect: 100-continue` itself.
+    if (statusCode < 200) return true;
+    this.firstByteMs = performance.now() - this.t0;
+    this.resumeUpstream = resume;
+    const out: string[] = [];
+    let targetCookies: string[] | undefined;
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!.toString('latin1');
+      const value = rawHeaders[i + 1]!.toString('latin1');
+      const n = name.length;
+      // Only the hop-by-hop names' lengths (2, 7, 10, 17) and proxy-* need a closer look.
+      if (n === 2 || n === 7 || n === 10 || n === 17 || (n > 6 && (name.charCodeAt(0) | 32) === 112)) {
+        const lower = name.toLowerCase();
+        if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-')) continue;
+        if (lower === 'set-cookie') (targetCookies ??= []).push(value);
+      }
+      out.push(name, value);
+    }
+    for (const c of this.group!.responseCookies(this.target!, targetCookies)) out.push('set-cookie', c);
+    for (const c of this.setCookies!) out.push('set-cookie', c);
+    this.res.writeHead(statusCode, statusText, out);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.res.write(chunk)) return true;
+    this.res.once('drain', onResponseDrain);
+    return false;
+  }
+
+  onComplete(): void {
+    this.upstreamDone = true;
+    this.release();
+    this.res.end();
+  }
+
+  onError(err: Error): void {
+    this.upstreamDone = true;
+    this.release();
+    if (this.clientGone) return;
+    const code = upstreamErrorCode(err);
+    this.error = code;
+    if (this.res.headersSent) {
+      // Mid-body there is no status left to change: cut the client off as AWS does.
+      this.res.destroy();
+      return;
+    }
+    sendError(this.res, code, `${describeUpstream(code, this.target!, this.groupName!, this.ctx.idleTimeoutMs, err)} (${this.where()})`);
+  }
+
+  drained(): void {
+    this.resumeUpstream?.();
+  }
+
+  /** The response closed: finished, or the client went away (then the upstream request goes too). */
+  closed(): void {
+    if (!this.res.writableFinished) {
+      this.clientGone = true;
+      if (!this.upstreamDone && this.target) {
+        this.upstreamDone = true;
+        this.abortUpstream?.(CLIENT_CLOSED);
+        this.release();
+      }
+      this.error ??= 'CLIENT_CLOSED';
+    }
+    this.res.exchange = undefined;
+    this.record();
+  }
+
+  private release(): void {
+    if (this.target) this.group!.end(this.target);
+    this.group = undefined;
+  }
+
+  private where(): string {
+    const parts = [`listener ${this.ctx.listenerId}`];
+    if (this.rule) parts.push(`rule ${this.rule.label}`);
+    if (this.target) parts.push(`target ${this.target.id}`);
+    return parts.join(', ');
+  }
+
+  private record(): void {
+    const socket = this.req.socket;
+    const conn = this.conn;
+    const read = socket.bytesRead;
+    const written = socket.bytesWritten;
+    const ctx = this.ctx;
+    ctx.recorder.record({
+      id: ctx.recorder.nextId(),
+      kind: 'http',
+      startedAt: this.startedAt,
+      loadBalancer: ctx.loadBalancer,
+      listener: ctx.listenerId,
+      rule: this.rule?.label,
+      targetGroup: this.groupName,
+      target: this.target?.id,
+      client: this.sourceIp,
+      method: this.method,
+      host: this.host,
+      path: this.path,
+      status: this.clientGone && !this.res.headersSent ? errorStatus('CLIENT_CLOSED') : this.res.statusCode,
+      // Bytes on the connection since the previous request ended (headers included, like AWS's logs).
+      bytesIn: read - conn.read,
+      bytesOut: written - conn.written,
+      durationMs: performance.now() - this.t0,
+      connectMs: this.connectMs,
+      firstByteMs: this.firstByteMs,
+      error: this.error,
+      traceId: this.traceRoot,
+    });
+    conn.read = read;
+    conn.written = written;
+  }
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+
+function describeUpstream(code: TrafficErrorCode, target: ForwardTarget, group: string, idleMs: number, err: Error): string {
+  const who = `target ${target.id} (${target.host}:${target.port}) of target group "${group}"`;
+  switch (code) {
+    case 'TARGET_CONNECTION_REFUSED':
+      return `${who} refused the connection`;
+    case 'TARGET_CONNECTION_RESET':
+      return `${who} closed the connection before it answered`;
+    case 'TARGET_CONNECT_TIMEOUT':
+      return `${who} did not accept a connection in time`;
+    case 'TARGET_TIMEOUT':
+      return `${who} sent no response within the idle timeout (${idleMs / 1000} s)`;
+    case 'TARGET_INVALID_RESPONSE':
+      return `${who} sent a malformed response`;
+    case 'TARGET_TLS_ERROR':
+      return `the TLS handshake with ${who} failed`;
+    default:
+      return `${who} could not be reached: ${err.message}`;
+  }
+}

@@ -1,0 +1,293 @@
+// An application listener (HTTP, or HTTPS when given TLS options): binds its address and port, routes
+// each request through the listener's compiled rules, and runs the matched action. Rules change live
+// (update) without rebinding; disabling closes the port. One request's failure never escapes it.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Listener, LoadBalancer } from '../../shared/model/index.js';
+import { BerthError } from '../../shared/errors.js';
+import { compileRules, hostName, type Explanation, type RuleMatcher, type RuleRequest } from '../../shared/rules/index.js';
+import { compileAction, type ActionPlan } from './action-plans.js';
+import { writeRawError, type TrafficErrorCode } from './error-responses.js';
+import { BerthResponse, Exchange, type ConnectionState, type ListenerContext } from './exchange.js';
+import { addForwardingHeaders } from './forwarding-headers.js';
+import type { TargetGroupResolver, TrafficSink } from './listener-dependencies.js';
+import { RequestHead } from './request-head.js';
+import { selectTarget } from './target-selection.js';
+import { UpstreamPools } from './upstream-pools.js';
+import { WebSocketProxy, WebSocketSession, type UpgradeRequest } from './websocket-proxy.js';
+
+export interface HttpListenerOptions {
+  listener: Listener;
+  loadBalancer: LoadBalancer;
+  resolveTargetGroup: TargetGroupResolver;
+  recorder: TrafficSink;
+  /** HTTPS listeners: the TLS server options (`{ SNICallback, key, cert }`); only the socket differs. */
+  tls?: https.ServerOptions;
+  /** Time a target has to accept a connection; AWS's 10 s unless a test shortens it. */
+  connectTimeoutMs?: number;
+  /** How long stop() and setEnabled(false) let requests in flight finish (default 2 s). */
+  drainTimeoutMs?: number;
+}
+
+interface Routing {
+  ctx: ListenerContext;
+  matcher: RuleMatcher<ActionPlan>;
+}
+
+export class HttpListener {
+  readonly id: string;
+  private routing: Routing;
+  private server: http.Server | undefined;
+  private readonly pools: UpstreamPools;
+  private readonly websockets: WebSocketProxy;
+  private readonly connections = new WeakMap<object, ConnectionState>();
+  private listener: Listener;
+  private loadBalancer: LoadBalancer;
+
+  constructor(private readonly options: HttpListenerOptions) {
+    this.listener = options.listener;
+    this.loadBalancer = options.loadBalancer;
+    this.id = `${options.listener.port}/${options.listener.protocol}`;
+    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.pools = new UpstreamPools({ connectTimeoutMs });
+    this.websockets = new WebSocketProxy(connectTimeoutMs);
+    this.routing = this.compile(options.listener, options.loadBalancer);
+  }
+
+  get listening(): boolean {
+    return this.server?.listening ?? false;
+  }
+
+  /** The bound port (the configured one once listening). */
+  get port(): number | undefined {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? address.port : undefined;
+  }
+
+  /** Binds the socket; a port in use or not permitted rejects with LISTENER_BIND_FAILED. */
+  async start(): Promise<void> {
+    if (this.server?.listening) return;
+    const { listener } = this;
+    if (listener.protocol === 'HTTPS' && !this.options.tls) {
+      throw new BerthError('CERTIFICATE_FAILED', `HTTPS listener ${this.id} has no certificate to serve`, this.where());
+    }
+    const server = this.createServer();
+    await new Promise<void>((resolve, reject) => {
+      const failed = (err: NodeJS.ErrnoException) => {
+        server.off('listening', listening);
+        reject(new BerthError('LISTENER_BIND_FAILED', `listener ${this.id} of load balancer "${this.loadBalancer.name}" cannot listen: ${bindReason(err, listener)}`, this.where()));
+      };
+      const listening = () => {
+        server.off('error', failed);
+        resolve();
+      };
+      server.once('error', failed);
+      server.once('listening', listening);
+      server.listen({ port: listener.port, host: listener.address });
+    });
+    this.server = server;
+  }
+
+  /** Stops accepting, lets requests in flight finish (bounded), closes idle keep-alive sockets. */
+  async stop(): Promise<void> {
+    await this.closeServer();
+    await this.pools.close();
+  }
+
+  /** Live rule and action changes; address, port and protocol changes need a new listener. */
+  update(listener: Listener, loadBalancer: LoadBalancer = this.loadBalancer): void {
+    this.listener = listener;
+    this.loadBalancer = loadBalancer;
+    this.routing = this.compile(listener, loadBalancer);
+    if (this.server) this.server.keepAliveTimeout = this.routing.ctx.idleTimeoutMs;
+  }
+
+  /** Disabled, the port refuses connections (the server is closed); enabled, it listens again. */
+  async setEnabled(enabled: boolean): Promise<void> {
+    if (enabled) await this.start();
+    else await this.closeServer();
+  }
+
+  /** The route tester's answer, from the rules this listener is running right now. */
+  explain(request: RuleRequest): Explanation {
+    return this.routing.matcher.explain(request);
+  }
+
+  private compile(listener: Listener, lb: LoadBalancer): Routing {
+    const ctx: ListenerContext = {
+      loadBalancer: lb.name,
+      listenerId: this.id,
+      policy: {
+        port: listener.port,
+        portText: String(listener.port),
+        proto: listener.protocol === 'HTTPS' ? 'https' : 'http',
+        fallbackHost: fallbackHost(listener.address),
+        xff: lb.xffHeaderProcessingMode,
+        preserveHost: lb.preserveHostHeader,
+      },
+      idleTimeoutMs: lb.idleTimeoutSeconds * 1000,
+      recorder: this.options.recorder,
+      resolve: this.options.resolveTargetGroup,
+      pools: this.pools,
+    };
+    return { ctx, matcher: compileRules(listener, compileAction) };
+  }
+
+  private createServer(): http.Server {
+    const options: http.ServerOptions = {
+      ServerResponse: BerthResponse,
+      // AWS's idle timeout governs client connections too; a request itself has no total deadline.
+      keepAliveTimeout: this.routing.ctx.idleTimeoutMs,
+      requestTimeout: 0,
+    };
+    const server = this.options.tls ? https.createServer({ ...this.options.tls, ...options }, this.onRequest) : http.createServer(options, this.onRequest);
+    server.on('upgrade', this.onUpgrade);
+    server.on('clientError', this.onClientError);
+    // After a successful bind, errors concern single connections and are answered there.
+    server.on('error', noop);
+    return server;
+  }
+
+  private async closeServer(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.websockets.closeAll();
+    if (!server?.listening) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Connections finishing their last response become idle: close them as they do, until the
+    // drain time is up, then cut whatever is left.
+    const deadline = Date.now() + (this.options.drainTimeoutMs ?? 2000);
+    server.closeIdleConnections();
+    const sweep = setInterval(() => {
+      server.closeIdleConnections();
+      if (Date.now() >= deadline) server.closeAllConnections();
+    }, 25);
+    await closed;
+    clearInterval(sweep);
+  }
+
+  private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const { ctx, matcher } = this.routing;
+    let exchange: Exchange | undefined;
+    try {
+      const head = new RequestHead(req);
+      exchange = new Exchange(ctx, req, res as BerthResponse, head, this.connection(req.socket));
+      const rejected = head.reject(exchange.method);
+      if (rejected) return exchange.fail(rejected, rejectionDetail(rejected, head), rejected !== 'METHOD_NOT_ALLOWED');
+      const rule = matcher.match(exchange);
+      exchange.rule = rule;
+      const plan = rule.payload;
+      if (plan.kind === 'forward') exchange.forward(plan);
+      else if (plan.kind === 'fixed-response') plan.send(res);
+      else plan.send(res, plan.location({ protocol: ctx.policy.proto, host: hostName(head.routingHost) || ctx.policy.fallbackHost, port: ctx.policy.portText, path: head.path, query: head.query }));
+    } catch (err) {
+      if (exchange) exchange.fail('INTERNAL', `Berth failed on this request: ${(err as Error).message}`, true);
+      else res.destroy();
+    }
+  };
+
+  private readonly onUpgrade = (req: http.IncomingMessage, duplex: Duplex, headBytes: Buffer): void => {
+    const socket = duplex as Socket;
+    socket.on('error', noop);
+    const { ctx, matcher } = this.routing;
+    const head = new RequestHead(req);
+    const method = req.method ?? 'GET';
+    const clientIp = this.connection(socket).clientIp;
+    const session = new WebSocketSession({ ctx, socket, method, host: head.routingHost, path: head.path, clientIp, rule: undefined });
+    socket.once('close', () => session.record());
+    try {
+      const rejected = head.reject(method) ?? (head.upgrade?.toLowerCase() === 'websocket' ? undefined : 'UNSUPPORTED_UPGRADE');
+      if (rejected) return session.reject(rejected, rejectionDetail(rejected, head));
+      const view: RuleRequest = { method, host: head.routingHost, path: head.path, query: head.query, sourceIp: clientIp, headers: req.headersDistinct };
+      const rule = matcher.match(view);
+      session.start.rule = rule.label;
+      const plan = rule.payload;
+      if (plan.kind === 'fixed-response') {
+        session.status = plan.status;
+        socket.end(plan.raw());
+        return;
+      }
+      if (plan.kind === 'redirect') {
+        session.status = plan.status;
+        socket.end(plan.raw(plan.location({ protocol: ctx.policy.proto, host: hostName(head.routingHost) || ctx.policy.fallbackHost, port: ctx.policy.portText, path: head.path, query: head.query })));
+        return;
+      }
+      const chosen = selectTarget(plan, ctx.resolve, head.cookie, clientIp, session.startedAt);
+      session.groupName = chosen.groupName;
+      if (!chosen.ok) return session.reject(chosen.code, chosen.detail);
+      chosen.group.begin(chosen.target);
+      session.group = chosen.group;
+      session.target = chosen.target;
+      session.setCookies = chosen.setCookies;
+      session.traceRoot = addForwardingHeaders(head, ctx.policy, clientIp, session.startedAt);
+      head.headers.push('connection', 'Upgrade', 'upgrade', head.upgrade!);
+      this.websockets.forward(req as UpgradeRequest, headBytes, head.headers, session);
+    } catch (err) {
+      session.error = 'INTERNAL';
+      session.status = writeRawError(socket, 'INTERNAL', `Berth failed on this upgrade: ${(err as Error).message}`);
+    }
+  };
+
+  /** Malformed requests (Node's parser) get a 400 and the connection is closed. */
+  private readonly onClientError = (err: NodeJS.ErrnoException, socket: Duplex): void => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    writeRawError(socket, 'BAD_REQUEST', `the request could not be parsed (${err.code ?? err.message}) (listener ${this.id})`);
+  };
+
+  private connection(socket: Socket): ConnectionState {
+    let state = this.connections.get(socket);
+    if (!state) {
+      const address = socket.remoteAddress ?? '';
+      state = { read: 0, written: 0, clientIp: address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address };
+      this.connections.set(socket, state);
+    }
+    return state;
+  }
+
+  private where() {
+    return { loadBalancer: this.loadBalancer.name, listener: this.id };
+  }
+}
+
+function rejectionDetail(code: TrafficErrorCode, head: RequestHead): string {
+  switch (code) {
+    case 'METHOD_NOT_ALLOWED':
+      return 'TRACE is not supported';
+    case 'DUPLICATE_HOST_HEADER':
+      return `the request has ${head.hostCount} Host headers`;
+    case 'HOST_MISMATCH':
+      return `the request target names host "${head.absoluteAuthority}" but the Host header says "${head.host}"`;
+    case 'UNSUPPORTED_UPGRADE':
+      return `only WebSocket upgrades are supported, not "${head.upgrade}"`;
+    default:
+      return 'the request was refused';
+  }
+}
+
+function bindReason(err: NodeJS.ErrnoException, listener: Listener): string {
+  const where = `${listener.address}:${listener.port}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `${where} is already in use by another program or listener`;
+    case 'EACCES':
+    case 'EPERM':
+      return `binding ${where} is not permitted${listener.port < 1024 ? ' (ports below 1024 need privileges on this system)' : ''}`;
+    case 'EADDRNOTAVAIL':
+      return `${listener.address} is not an address of this machine`;
+    default:
+      return `${where}: ${err.message}`;
+  }
+}
+
+/** The Host to send for an HTTP/1.0 request that had none: the listener's own address. */
+function fallbackHost(address: string): string {
+  if (address === '0.0.0.0' || address === '::') return 'localhost';
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+function noop(): void {}

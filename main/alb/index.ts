@@ -1,0 +1,3 @@
+export { HttpListener, type HttpListenerOptions } from './http-listener.js';
+export type { ForwardTarget, ForwardTargetGroup, PickContext, TargetGroupResolver, TrafficSink } from './listener-dependencies.js';
+export type { TrafficErrorCode } from './error-responses.js';

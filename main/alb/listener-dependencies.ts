@@ -1,0 +1,36 @@
+// What an HTTP listener needs from the target groups and the traffic recorder, stated as the
+// listener uses it, so it runs against the engine's runtimes and against small fakes alike.
+import type { TrafficRecord } from '../../shared/model/index.js';
+
+export interface PickContext {
+  clientIp: string;
+  cookieHeader?: string;
+  flowKey?: string;
+}
+
+export interface ForwardTarget {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface ForwardTargetGroup {
+  readonly name: string;
+  /** Only the protocol matters here: HTTPS groups are reached over TLS (certificates not verified, as on AWS). */
+  readonly config: { readonly protocol: string };
+  /** False → 503: AWS answers 503 only when a group has no registered targets at all. */
+  hasRegisteredTargets(): boolean;
+  /** Healthy targets (failing open when none is), the group's algorithm and target stickiness. */
+  pick(ctx: PickContext): { target: ForwardTarget; setCookies: string[] } | undefined;
+  begin(target: ForwardTarget): void;
+  end(target: ForwardTarget): void;
+  /** Cookies to add for app_cookie stickiness, given the target's own Set-Cookie headers. */
+  responseCookies(target: ForwardTarget, setCookieHeaders: string[] | undefined): string[];
+}
+
+export type TargetGroupResolver = (name: string) => ForwardTargetGroup | undefined;
+
+export interface TrafficSink {
+  nextId(): number;
+  record(record: TrafficRecord): void;
+}

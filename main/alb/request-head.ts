@@ -1,0 +1,122 @@
+// One pass over a request's raw headers: what routing and the policy checks need (Host, absolute
+// form, X-Forwarded-For, trace id, cookies) and the end-to-end headers to pass on, with the
+// hop-by-hop ones (RFC 9110 7.6.1) left behind. Node's lower-cased `req.headers` is never built.
+import type { IncomingMessage } from 'node:http';
+import type { TrafficErrorCode } from './error-responses.js';
+
+// Headers Berth never copies: hop-by-hop fields, and the ones the forwarding policy rewrites.
+const DROP = new Set(['keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'x-forwarded-proto', 'x-forwarded-port']);
+
+export class RequestHead {
+  /** The first Host header as received ('' when there is none). */
+  host = '';
+  hostCount = 0;
+  /** Set when the request line held an absolute URI (`GET http://a.example/x`). */
+  absoluteAuthority: string | undefined;
+  path = '/';
+  query = '';
+  /** The origin-form target to send on (`/path?query`). */
+  target = '/';
+  hasBody = false;
+  forwardedFor: string | undefined;
+  traceId: string | undefined;
+  cookie: string | undefined;
+  upgrade: string | undefined;
+  /** End-to-end headers as a flat [name, value, …] list, original case and order kept. */
+  readonly headers: string[] = [];
+  private connection: string | undefined;
+
+  constructor(req: IncomingMessage) {
+    const raw = req.rawHeaders;
+    const out = this.headers;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      const value = raw[i + 1]!;
+      const lower = name.toLowerCase();
+      switch (lower) {
+        case 'host':
+          if (this.hostCount++ === 0) this.host = value;
+          continue;
+        case 'connection':
+          this.connection = this.connection === undefined ? value : `${this.connection},${value}`;
+          continue;
+        case 'content-length':
+          if (value !== '0') this.hasBody = true;
+          break;
+        case 'x-forwarded-for':
+          this.forwardedFor = this.forwardedFor === undefined ? value : `${this.forwardedFor}, ${value}`;
+          continue;
+        case 'x-amzn-trace-id':
+          this.traceId ??= value;
+          continue;
+        case 'cookie':
+          this.cookie = this.cookie === undefined ? value : `${this.cookie}; ${value}`;
+          break;
+        default:
+          if (DROP.has(lower)) {
+            if (lower === 'transfer-encoding') this.hasBody = true;
+            else if (lower === 'upgrade') this.upgrade = value;
+            continue;
+          }
+          if (lower.startsWith('proxy-')) continue;
+      }
+      out.push(name, value);
+    }
+    if (this.connection !== undefined) this.dropConnectionOptions(this.connection);
+    this.splitTarget(req.url ?? '/');
+  }
+
+  /** AWS's request checks that come before routing (elbv2-model.md 5.1). */
+  reject(method: string): TrafficErrorCode | undefined {
+    if (method === 'TRACE') return 'METHOD_NOT_ALLOWED';
+    // Two Host headers are a request-smuggling shape: refuse rather than guess which one counts.
+    if (this.hostCount > 1) return 'DUPLICATE_HOST_HEADER';
+    if (this.absoluteAuthority !== undefined && this.hostCount === 1 && !sameAuthority(this.absoluteAuthority, this.host)) return 'HOST_MISMATCH';
+    return undefined;
+  }
+
+  /** The host rules match: an absolute-form target's authority wins over the Host header. */
+  get routingHost(): string {
+    return this.absoluteAuthority ?? this.host;
+  }
+
+  /** Fields named in Connection are hop-by-hop too (`Connection: close, X-Secret`). */
+  private dropConnectionOptions(connection: string): void {
+    const named = connection
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter((t) => t && t !== 'close' && t !== 'keep-alive' && t !== 'upgrade');
+    if (named.length === 0) return;
+    const out = this.headers;
+    for (let i = out.length - 2; i >= 0; i -= 2) {
+      if (named.includes(out[i]!.toLowerCase())) out.splice(i, 2);
+    }
+  }
+
+  private splitTarget(url: string): void {
+    let rest = url;
+    if (url.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(url)) {
+      const start = url.indexOf('//') + 2;
+      let end = start;
+      while (end < url.length && url[end] !== '/' && url[end] !== '?') end++;
+      this.absoluteAuthority = url.slice(start, end);
+      rest = url.slice(end);
+      if (rest === '' || rest[0] === '?') rest = `/${rest}`;
+    }
+    const q = rest.indexOf('?');
+    if (q < 0) {
+      this.path = rest;
+      this.query = '';
+    } else {
+      this.path = rest.slice(0, q);
+      this.query = rest.slice(q + 1);
+    }
+    this.target = rest;
+  }
+}
+
+/** `A.example:80` and `a.example` name the same origin for an http:// absolute-form target. */
+function sameAuthority(absolute: string, host: string): boolean {
+  const strip = (s: string) => s.toLowerCase().replace(/:(80|443)$/, '');
+  return strip(absolute) === strip(host);
+}
