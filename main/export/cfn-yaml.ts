@@ -62,19 +62,22 @@ export interface ParsedTemplate {
 /** Parses YAML or JSON (JSON is read as YAML, which keeps positions for both). */
 export function parseTemplate(text: string): ParsedTemplate {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { customTags: intrinsicTags(), lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { customTags: intrinsicTags(), lineCounter, uniqueKeys: true });
   const errors = doc.errors.map((e) => {
     const pos = e.linePos?.[0];
-    return { message: e.message.split('\n')[0]!, ...(pos ? { line: pos.line, column: pos.col } : {}) };
+    return { message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), ...(pos ? { line: pos.line, column: pos.col } : {}) };
   });
   return {
     template: errors.length ? undefined : doc.toJS({ maxAliasCount: 100 }),
     errors,
     position(path) {
-      // Walk down as far as the path exists, so a missing property still points at its parent.
-      for (let n = path.length; n >= 0; n--) {
-        const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
-        const start = node && (isMap(node) || 'range' in node) ? node.range?.[0] : undefined;
+      // The key's position when the path ends in a map key (where a person looks for it), else the
+      // node's; walk up as far as the path exists, so a missing property points at its parent.
+      for (let n = path.length; n > 0; n--) {
+        const parent = doc.getIn(path.slice(0, n - 1), true) as Node | undefined;
+        const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === path[n - 1]) : undefined;
+        const node = (pair?.key ?? doc.getIn(path.slice(0, n), true)) as Node | undefined;
+        const start = node && 'range' in node ? node.range?.[0] : undefined;
         if (start !== undefined) {
           const p = lineCounter.linePos(start);
           return { line: p.line, column: p.col };

@@ -31,6 +31,9 @@ export interface ImportResult {
   proposals: SelectorProposal[];
 }
 
+/** Problems after which there is nothing to import. */
+const FATAL = new Set(['syntax', 'not-a-template']);
+
 export function importFormatFor(fileName: string): ImportFormat {
   return /\.tf$/i.test(fileName) ? 'terraform' : 'cloudformation';
 }
@@ -38,12 +41,18 @@ export function importFormatFor(fileName: string): ImportFormat {
 export async function importConfig(text: string, options: ImportOptions): Promise<ImportResult> {
   const format = options.format ?? importFormatFor(options.fileName);
   const read: ReadResult = format === 'terraform' ? await readTerraform(text, options.fileName) : readCloudFormation(text);
+  if (read.problems.some((p) => FATAL.has(p.code))) return { problems: read.problems, proposals: [] };
   const problems = [...read.problems, ...checkModel(read.model)];
   const draft = modelToConfig(read.model, problems);
   const first = configSchema.safeParse(draft.input);
   if (!first.success) return { problems: [...problems, ...issueProblems(first.error.issues, draft)], proposals: [] };
 
   const config = jsonClone(first.data) as unknown as BerthConfig;
+  if (!read.local) {
+    for (const l of read.model.listeners) {
+      if (l.certificates.length) problems.push({ severity: 'warning', code: 'local-certificates', message: `the ${l.protocol} listener on port ${l.port} serves certificates from Berth's local CA instead of its ACM certificates (certificates: auto)`, where: l.where });
+    }
+  }
   if (read.local) {
     for (const path of applyLocalEntries(config as unknown as Record<string, unknown>, read.local)) {
       problems.push({ severity: 'warning', code: 'stale-metadata', message: `Berth metadata names ${path}, which is no longer in the file; that setting is not restored` });
@@ -58,7 +67,7 @@ export async function importConfig(text: string, options: ImportOptions): Promis
   for (const tg of empty) {
     const chosen = options.selectors?.[tg.name] ?? (options.proposals !== 'report' ? proposals.find((p) => p.targetGroup === tg.name)?.selector : undefined);
     if (chosen) tg.targets = { docker: chosen };
-    else if (options.proposals !== 'report') problems.push({ severity: 'warning', code: 'no-targets', message: `target group ${tg.name} has no Docker selector; add targets.docker to berth.yaml`, where: { resource: tg.name } });
+    else problems.push({ severity: 'warning', code: 'no-targets', message: `target group ${tg.name} has no Docker selector; add targets.docker to berth.yaml`, where: { resource: tg.name } });
   }
   const final = configSchema.safeParse(config);
   if (!final.success) return { problems: [...problems, ...issueProblems(final.error.issues, draft)], proposals };

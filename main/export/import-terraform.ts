@@ -40,7 +40,7 @@ export async function readTerraform(text: string, fileName = 'main.tf'): Promise
   try {
     doc = (await parseHcl(fileName, text)) as Json;
   } catch (e) {
-    const m = /:(\d+),(\d+)(?:-\d+)?: ([^\]]*)/.exec(String(e));
+    const m = /:(\d+),(\d+)(?:-\d+(?:,\d+)?)?: ([^\]]*)/.exec(String(e));
     problems.push({ severity: 'error', code: 'syntax', message: m ? m[3]!.trim() : String(e), where: m ? { line: Number(m[1]), column: Number(m[2]) } : {} });
     return { model, problems };
   }
@@ -72,7 +72,7 @@ export async function readTerraform(text: string, fileName = 'main.tf'): Promise
     const type = canonical(rawType);
     const id = `${type}.${name}`;
     const problem = (severity: ImportProblem['severity'], code: string, message: string, path?: string) => problems.push({ severity, code, message, where: { ...where, ...(path ? { path } : {}) } });
-    for (const meta of ['count', 'for_each', 'dynamic']) if (body[meta] !== undefined) problem('error', 'unsupported-meta-argument', `${meta} cannot be evaluated offline; the resource is imported once`, meta);
+    for (const meta of ['count', 'for_each', 'dynamic']) if (body[meta] !== undefined) problem('error', 'unsupported-meta-argument', `${meta} cannot be evaluated offline; read as a single resource`, meta);
     /** A literal, or a variable's default; other expressions are reported. */
     const value = (v: unknown, path: string): unknown => {
       const e = expression(v);

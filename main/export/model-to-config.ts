@@ -144,6 +144,14 @@ function targetGroupToConfig(tg: ElbTargetGroup, problems: ImportProblem[]): Jso
   const type = a['stickiness.type'];
   const stickinessType = type === 'source_ip' || type === 'app_cookie' ? type : 'lb_cookie';
   const duration = num(a[stickinessType === 'app_cookie' ? 'stickiness.app_cookie.duration_seconds' : 'stickiness.lb_cookie.duration_seconds']);
+  // Berth requires timeout < interval; AWS's own defaults can break that (NLB: 10 s interval, 10 s timeout).
+  let timeoutSeconds = hc.timeoutSeconds;
+  const interval = hc.intervalSeconds ?? 30;
+  const defaultTimeout = l7 ? 5 : (hc.protocol ?? 'TCP') === 'HTTP' ? 6 : 10;
+  if (timeoutSeconds === undefined && defaultTimeout >= interval) {
+    timeoutSeconds = Math.max(2, interval - 1);
+    problems.push({ severity: 'warning', code: 'health-check-timeout', message: `no health-check timeout; AWS's default (${defaultTimeout} s) is not shorter than the ${interval} s interval, as Berth requires: imported ${timeoutSeconds} s`, where: tg.where });
+  }
   if (hc.grpcCode !== undefined && hc.grpcCode !== '12') {
     problems.push({ severity: 'warning', code: 'unsupported-grpc-matcher', message: `gRPC health-check codes (${hc.grpcCode}) have no Berth equivalent; Berth checks HTTP status codes`, where: tg.where });
   }
@@ -162,7 +170,7 @@ function targetGroupToConfig(tg: ElbTargetGroup, problems: ImportProblem[]): Jso
       port: hc.port === undefined || hc.port === 'traffic-port' ? hc.port : num(hc.port),
       path: hc.path,
       intervalSeconds: hc.intervalSeconds,
-      timeoutSeconds: hc.timeoutSeconds,
+      timeoutSeconds,
       healthyThresholdCount: hc.healthyThresholdCount,
       unhealthyThresholdCount: hc.unhealthyThresholdCount,
       matcher: hc.httpCode,

@@ -1,6 +1,7 @@
 // Every generated Terraform file parses with HashiCorp's HCL parser and matches the AWS provider's
 // schema (extracted from @cdktn/provider-aws); known-bad files fail the check as each one expects.
 import { describe, expect, it } from 'vitest';
+import { checkModel, readTerraform } from '../../../main/export/index.js';
 import { checkTerraform, providerSchema } from './terraform-schema-check.js';
 import { expectations, FIXTURES, fixtureDir, fixtureFile, outputs } from './export-fixtures.js';
 
@@ -13,6 +14,10 @@ describe.each(FIXTURES)('Terraform for %s', (name) => {
     const r = outputs(name).terraform;
     if (!r.ecs) return;
     expect(await checkTerraform(`${r.text}\n${r.ecs.text}`)).toEqual([]);
+  });
+
+  it("keeps the ELB rules only AWS's API enforces", async () => {
+    expect(checkModel((await readTerraform(outputs(name).terraform.text)).model)).toEqual([]);
   });
 
   it('writes every health-check value explicitly', () => {
