@@ -40,6 +40,13 @@ export function checkModel(model: ElbModel): ImportProblem[] {
     }
   };
 
+  for (const lb of model.loadBalancers) {
+    if (/^internal-/i.test(lb.name)) error(lb.where, lb.id, `load balancer name ${lb.name} must not start with "internal-"`);
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(lb.name)) error(lb.where, lb.id, `load balancer name ${lb.name} must be 1–32 letters, digits and "-", not starting or ending with "-"`);
+  }
+  for (const tg of model.targetGroups) {
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(tg.name)) error(tg.where, tg.id, `target group name ${tg.name} must be 1–32 letters, digits and "-", not starting or ending with "-"`);
+  }
   const ports = new Map<string, string>();
   for (const l of model.listeners) {
     const lb = lbs.get(l.loadBalancer);

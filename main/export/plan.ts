@@ -47,13 +47,14 @@ export function planExport(config: BerthConfig, format: ExportFormat): ExportPla
   };
   if (config.targetGroups.length) input('vpc', 'VpcId', 'vpc_id', 'VPC the target groups belong to');
 
+  const renames: LocalEntry[] = [];
   // Target groups are claimed first so that their names never depend on which rule mentions them.
   const tgIds = new Map(exportable.targetGroups.map((tg) => [tg.name, ids.claim(`${pascal(tg.name)}TargetGroup`)]));
   for (const lb of exportable.loadBalancers) {
     const lbRes: ElbLoadBalancer = {
       id: ids.claim(`${pascal(lb.name)}LoadBalancer`),
       tfName: tf('aws_lb', snake(lb.name)),
-      name: lb.name,
+      name: awsLoadBalancerName(lb.name),
       type: lb.type,
       scheme: lb.scheme,
       attributes: lb.type === 'application'
@@ -65,6 +66,10 @@ export function planExport(config: BerthConfig, format: ExportFormat): ExportPla
         : {},
     };
     plan.model.loadBalancers.push(lbRes);
+    if (lbRes.name !== lb.name) {
+      renames.push({ path: `loadBalancers[${lbRes.name}].name`, value: lb.name });
+      warnings.push({ code: 'renamed', path: `loadBalancers[${lb.name}].name`, message: `AWS load balancer names must not start with "internal-"; exported as ${lbRes.name} (use scheme: internal for an internal load balancer)` });
+    }
     const zones = lb.type === 'application' ? ' (an application load balancer needs subnets in at least two Availability Zones)' : '';
     plan.subnets.set(lbRes.id, input('subnets', `${pascal(lb.name)}Subnets`, `${snake(lb.name)}_subnets`, `Subnets for load balancer ${lb.name}${zones}`));
     if (lb.type === 'application') {
@@ -86,15 +91,22 @@ export function planExport(config: BerthConfig, format: ExportFormat): ExportPla
     throw new Error(`export: the AWS model does not read back as a config: ${JSON.stringify(parsed.error?.issues ?? problems)}`);
   }
   const rebuilt = jsonClone(parsed.data);
+  // Compare under the config's own names; the renames themselves are restored first on import.
+  for (const r of renames) rebuilt.loadBalancers.find((lb) => `loadBalancers[${lb.name}].name` === r.path)!.name = r.value as string;
   const diffs = diffConfigs(jsonClone(exportable), rebuilt);
   for (const d of diffs) warnings.push(...warningForEntry(d, (path) => readLocalPath(rebuilt, path)));
   warnings.push(...localOnlyWarnings(config));
-  plan.local = [...diffs, ...inserts];
+  plan.local = [...renames, ...diffs, ...inserts];
 
-  const check = jsonClone(rebuilt) as unknown as Record<string, unknown>;
+  const check = jsonClone(parsed.data) as unknown as Record<string, unknown>;
   applyLocalEntries(check, plan.local);
   if (!deepEqual(check, jsonClone(config))) throw new Error('export: the Berth metadata does not restore the config; this is a bug');
   return plan;
+}
+
+/** AWS rejects load balancer names starting with `internal-` (it uses that prefix for internal DNS names). */
+export function awsLoadBalancerName(name: string): string {
+  return /^internal-/i.test(name) ? `${name.slice('internal-'.length)}-internal`.slice(0, 32) : name;
 }
 
 interface PlanContext {

@@ -1,7 +1,8 @@
 # Exported by Berth (berth export --format terraform). Set the variables below, then `terraform apply`.
 # local.berth_metadata keeps what AWS cannot hold (Docker selectors, local certificates, …) for `berth import`.
 
-# WARNINGS (2): these parts of berth.yaml do not carry over to AWS as they are.
+# WARNINGS (3): these parts of berth.yaml do not carry over to AWS as they are.
+#   - [renamed] loadBalancers[internal-api].name: AWS load balancer names must not start with "internal-"; exported as api-internal (use scheme: internal for an internal load balancer)
 #   - [docker-targets] targetGroups[backend].targets.docker: filled from Docker (composeProject platform, composeService backend, containerPort 8080); on AWS, ECS registers the tasks instead — see the ECS snippet
 #   - [docker-targets] targetGroups[frontend].targets.docker: filled from Docker (composeProject platform, composeService frontend, containerPort 3000); on AWS, ECS registers the tasks instead — see the ECS snippet
 
@@ -40,7 +41,7 @@ variable "public_web_security_groups" {
 }
 
 resource "aws_lb" "internal_api" {
-  name                       = "internal-api"
+  name                       = "api-internal"
   load_balancer_type         = "application"
   internal                   = true
   subnets                    = var.internal_api_subnets
@@ -144,7 +145,7 @@ resource "aws_lb_target_group" "frontend" {
 }
 
 output "internal_api_dns_name" {
-  description = "DNS name of load balancer internal-api"
+  description = "DNS name of load balancer api-internal"
   value       = aws_lb.internal_api.dns_name
 }
 
@@ -168,6 +169,10 @@ locals {
   berth_metadata = {
     version = 1
     local = [
+      {
+        path  = "loadBalancers[api-internal].name"
+        value = "internal-api"
+      },
       {
         path = "targetGroups[backend].targets.docker"
         value = {
