@@ -34,6 +34,7 @@ export function checkModel(model: ElbModel): ImportProblem[] {
       }
       const allowed = compatibleTargetGroupProtocols(l.protocol as never) ?? [];
       if (!allowed.includes(tg.protocol)) error(where, id, `${l.protocol} listeners cannot forward to the ${tg.protocol} target group ${tg.name} (allowed: ${allowed.join(', ')})`);
+      if ((tg.protocolVersion === 'GRPC' || tg.protocolVersion === 'HTTP2') && l.protocol !== 'HTTPS') error(where, id, `${tg.protocolVersion} target group ${tg.name} can only be used by HTTPS listeners`);
       const owner = tgOwner.get(tg.id);
       if (owner && owner !== l.loadBalancer) error(where, id, `target group ${tg.name} is already used by another load balancer; a target group belongs to one load balancer`);
       tgOwner.set(tg.id, l.loadBalancer);
