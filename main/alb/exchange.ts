@@ -2,6 +2,7 @@
 // response bytes go straight to the client without an intermediate stream), error answers, and its
 // traffic record. Everything per request lives on this one object: no per-request closures.
 import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { RuleRequest, MatchedRule } from '../../shared/rules/index.js';
 import type { ActionPlan } from './action-plans.js';
@@ -26,6 +27,8 @@ export interface ListenerContext {
 
 /** Per client connection: byte counters at the end of the previous request, and the peer address. */
 export interface ConnectionState {
+  /** Kept here because `req.socket` is gone by the time a response has closed. */
+  readonly socket: Socket;
   read: number;
   written: number;
   clientIp: string;
@@ -197,12 +200,18 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
       this.error ??= 'CLIENT_CLOSED';
     }
     this.res.exchange = undefined;
-    this.record();
+    try {
+      this.record();
+    } catch {
+      // A failing recorder must not take the listener down; the request itself is complete.
+    }
   }
 
+  /** Ends the target's in-flight count exactly once, whichever of completion, error or close is first. */
   private release(): void {
-    if (this.target) this.group!.end(this.target);
+    const group = this.group;
     this.group = undefined;
+    if (group && this.target) group.end(this.target);
   }
 
   private where(): string {
@@ -213,8 +222,8 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
   }
 
   private record(): void {
-    const socket = this.req.socket;
     const conn = this.conn;
+    const socket = conn.socket;
     const read = socket.bytesRead;
     const written = socket.bytesWritten;
     const ctx = this.ctx;

@@ -243,7 +243,7 @@ export class HttpListener {
     let state = this.connections.get(socket);
     if (!state) {
       const address = socket.remoteAddress ?? '';
-      state = { read: 0, written: 0, clientIp: address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address };
+      state = { socket, read: 0, written: 0, clientIp: address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address };
       this.connections.set(socket, state);
     }
     return state;

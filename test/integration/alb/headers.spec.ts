@@ -1,0 +1,132 @@
+// Berth's header policy on the way to the target (elbv2-model.md 5.3) and back: X-Forwarded-*,
+// X-Amzn-Trace-Id, Host as AWS rewrites it, hop-by-hop fields, Expect: 100-continue, cookies.
+import * as net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fakeGroup, raw, request, startListener, startTarget, type SeenRequest } from './alb-fixtures.js';
+
+afterEach(cleanup);
+
+const TRACE_ROOT = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
+
+async function forwarding(lb: { preserveHostHeader?: boolean; xffHeaderProcessingMode?: string; port?: number } = {}, groupOptions = {}) {
+  const target = await startTarget('t1', (req, res) => {
+    res.setHeader('set-cookie', ['app=1']);
+    res.setHeader('connection', 'keep-alive');
+    res.setHeader('keep-alive', 'timeout=5');
+    res.end('ok');
+  });
+  const { port: listenerPort, ...rest } = lb;
+  const running = await startListener({ ...rest, listener: { ...(listenerPort ? { port: listenerPort } : {}), defaultAction: { forward: 'g' } } }, [fakeGroup('g', [target], groupOptions)]);
+  const seen = async (path: string, options: Parameters<typeof request>[2] = {}): Promise<SeenRequest> => {
+    await request(running.port, path, options);
+    return target.seen.at(-1)!;
+  };
+  return { ...running, target, seen };
+}
+
+describe('forwarded request headers', () => {
+  it('appends the client to X-Forwarded-For and sets the listener proto and port', async () => {
+    const { seen, port } = await forwarding();
+    const plain = await seen('/');
+    expect(plain.headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(plain.headers['x-forwarded-proto']).toBe('http');
+    expect(plain.headers['x-forwarded-port']).toBe(String(port));
+    const chained = await seen('/', { headers: { 'x-forwarded-for': '127.0.0.4', 'x-forwarded-proto': 'https', 'x-forwarded-port': '1' } });
+    expect(chained.headers['x-forwarded-for']).toBe('127.0.0.4, 127.0.0.1');
+    expect(chained.headers['x-forwarded-proto']).toBe('http');
+    expect(chained.headers['x-forwarded-port']).toBe(String(port));
+  });
+
+  it('preserves or removes X-Forwarded-For by the load balancer mode', async () => {
+    const preserve = await forwarding({ xffHeaderProcessingMode: 'preserve' });
+    expect((await preserve.seen('/', { headers: { 'x-forwarded-for': '10.0.0.1' } })).headers['x-forwarded-for']).toBe('10.0.0.1');
+    expect((await preserve.seen('/')).headers['x-forwarded-for']).toBeUndefined();
+    const remove = await forwarding({ xffHeaderProcessingMode: 'remove' });
+    expect((await remove.seen('/', { headers: { 'x-forwarded-for': '10.0.0.1' } })).headers['x-forwarded-for']).toBeUndefined();
+  });
+
+  it('adds a trace id Root, or a Self in front of an existing Root', async () => {
+    const { seen, records } = await forwarding();
+    const fresh = (await seen('/')).headers['x-amzn-trace-id'] as string;
+    expect(fresh).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+    const epoch = parseInt(fresh.slice(7, 15), 16);
+    expect(Math.abs(epoch - Date.now() / 1000)).toBeLessThan(60);
+    expect(records.at(-1)!.traceId).toBe(fresh.slice(5));
+
+    const chained = (await seen('/', { headers: { 'x-amzn-trace-id': 'Self=1-00000000-old;Root=1-5759e988-bd862e3fe1be46a994272793;CalledFrom=app' } })).headers['x-amzn-trace-id'] as string;
+    const [self, root, custom, ...more] = chained.split(';');
+    expect(self).toMatch(/^Self=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+    expect([root, custom, more]).toEqual(['Root=1-5759e988-bd862e3fe1be46a994272793', 'CalledFrom=app', []]);
+    expect(records.at(-1)!.traceId).toMatch(TRACE_ROOT);
+    expect(records.at(-1)!.traceId).toBe('1-5759e988-bd862e3fe1be46a994272793');
+  });
+
+  it('lower-cases Host and appends the listener port when the client sent none', async () => {
+    const { seen, port } = await forwarding();
+    expect((await seen('/', { headers: { host: 'App.Demo.LOCALHOST' } })).headers.host).toBe(`app.demo.localhost:${port}`);
+    expect((await seen('/', { headers: { host: 'app.demo.localhost:9999' } })).headers.host).toBe('app.demo.localhost:9999');
+  });
+
+  it('takes the host of an absolute-form target', async () => {
+    const { target, port } = await forwarding();
+    const response = await raw(port, `GET http://Abs.Example.com/p?q=1 HTTP/1.1\r\nHost: abs.example.com\r\nConnection: close\r\n\r\n`);
+    expect(response).toMatch(/^HTTP\/1.1 200/);
+    expect(target.seen.at(-1)).toMatchObject({ url: '/p?q=1', headers: { host: `abs.example.com:${port}` } });
+  });
+
+  it('sends Host exactly as received when preserveHostHeader is on', async () => {
+    const { seen } = await forwarding({ preserveHostHeader: true });
+    expect((await seen('/', { headers: { host: 'App.Demo.LOCALHOST' } })).headers.host).toBe('App.Demo.LOCALHOST');
+  });
+
+  it('drops hop-by-hop headers, including the ones Connection names', async () => {
+    const { target, port } = await forwarding();
+    await raw(
+      port,
+      'GET / HTTP/1.1\r\nHost: a.example.com\r\nConnection: close, X-Secret\r\nX-Secret: s\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\n' +
+        'Proxy-Authorization: Basic eA==\r\nProxy-Connection: keep-alive\r\nX-Kept: yes\r\nX-Kept: twice\r\n\r\n',
+    );
+    const names = target.seen.at(-1)!.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+    for (const dropped of ['x-secret', 'keep-alive', 'te', 'proxy-authorization', 'proxy-connection']) expect(names).not.toContain(dropped);
+    expect(target.seen.at(-1)!.rawHeaders.filter((_, i, all) => all[i - 1] === 'X-Kept')).toEqual(['yes', 'twice']);
+  });
+
+  it('answers Expect: 100-continue itself and does not pass Expect on', async () => {
+    const { target, port } = await forwarding();
+    const socket = net.connect(port, '127.0.0.1');
+    const received: string[] = [];
+    socket.on('data', (c) => received.push(c.toString('latin1')));
+    socket.write('POST /upload HTTP/1.1\r\nHost: a.example.com\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n');
+    await expect.poll(() => received.join('')).toMatch(/^HTTP\/1.1 100 Continue\r\n\r\n/);
+    // Not end(): Node's server treats a client's half-close as the client leaving.
+    socket.write('hello');
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(received.join('')).toMatch(/HTTP\/1.1 200 OK/);
+    expect(target.seen.at(-1)).toMatchObject({ body: 'hello' });
+    expect(target.seen.at(-1)!.headers.expect).toBeUndefined();
+  });
+});
+
+describe('responses passed back', () => {
+  it('strips the target hop-by-hop headers and appends stickiness cookies to Set-Cookie', async () => {
+    const { port } = await forwarding({}, { setCookies: ['AWSALB=abc; Path=/'], responseCookies: ['AWSALBAPP-0=xyz; Path=/'] });
+    const reply = await request(port, '/');
+    expect(reply.body).toBe('ok');
+    expect(reply.headers['set-cookie']).toEqual(['app=1', 'AWSALBAPP-0=xyz; Path=/', 'AWSALB=abc; Path=/']);
+    expect(reply.headers['keep-alive']).not.toBe('timeout=5');
+  });
+
+  it('streams a large chunked body through unchanged', async () => {
+    const big = 'x'.repeat(3_000_000);
+    const target = await startTarget('big', (_req, res) => {
+      res.write(big.slice(0, 1_000_000));
+      setTimeout(() => res.end(big.slice(1_000_000)), 20);
+    });
+    const { port } = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [fakeGroup('g', [target])]);
+    const reply = await request(port, '/');
+    expect(reply.body.length).toBe(big.length);
+    const upload = await request(port, '/up', { method: 'POST', body: big });
+    expect(upload.status).toBe(200);
+    expect(target.seen.at(-1)!.body.length).toBe(big.length);
+  });
+});

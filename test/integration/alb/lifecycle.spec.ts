@@ -1,0 +1,101 @@
+// Listener lifecycle: a taken port fails that listener alone with LISTENER_BIND_FAILED, disabling
+// closes the port and enabling re-listens, stop() closes idle keep-alive connections and lets a
+// request in flight finish; HTTPS is the same listener on a TLS socket.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BerthError } from '../../../shared/errors.js';
+import { cleanup, fakeGroup, onCleanup, request, startListener, startTarget } from './alb-fixtures.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+afterEach(cleanup);
+
+const refused = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(false)));
+    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
+  });
+
+describe('listener lifecycle', () => {
+  it('fails a listener whose port is taken, naming it, while the others keep serving', async () => {
+    const target = await startTarget('t');
+    const running = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [fakeGroup('g', [target])]);
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise((resolve) => squatter.close(resolve)));
+    const taken = (squatter.address() as net.AddressInfo).port;
+
+    const error = await startListener({ listener: { port: taken, defaultAction: { forward: 'g' } } }, []).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BerthError);
+    expect(error).toMatchObject({ code: 'LISTENER_BIND_FAILED', where: { loadBalancer: 'test-lb', listener: `${taken}/HTTP` } });
+    expect((error as Error).message).toBe(`listener ${taken}/HTTP of load balancer "test-lb" cannot listen: 127.0.0.1:${taken} is already in use by another program or listener`);
+    expect((await request(running.port, '/')).status).toBe(200);
+  });
+
+  it('refuses connections while disabled and serves again when enabled', async () => {
+    const target = await startTarget('t');
+    const { listener, port } = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [fakeGroup('g', [target])]);
+    await listener.setEnabled(false);
+    expect(listener.listening).toBe(false);
+    expect(await refused(port)).toBe(true);
+    await listener.setEnabled(true);
+    expect((await request(port, '/')).status).toBe(200);
+  });
+
+  it('stop() closes idle keep-alive connections and lets a request in flight finish', async () => {
+    let release: (() => void) | undefined;
+    const target = await startTarget('t', (req, res) => {
+      if (req.url === '/slow') release = () => res.end('slow done');
+      else res.end('fast');
+    });
+    const { listener, port } = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [fakeGroup('g', [target])]);
+    const agent = new http.Agent({ keepAlive: true });
+    onCleanup(() => agent.destroy());
+    const get = (path: string, via: http.Agent | false) =>
+      new Promise<string>((resolve, reject) =>
+        http.get({ host: '127.0.0.1', port, path, agent: via }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve(body));
+        }).on('error', reject),
+      );
+    expect(await get('/fast', agent)).toBe('fast');
+    const idle = Object.values(agent.freeSockets).flat()[0]!;
+    const idleClosed = new Promise((resolve) => idle.once('close', resolve));
+    const slow = get('/slow', false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopped = listener.stop();
+    await idleClosed;
+    release!();
+    expect(await slow).toBe('slow done');
+    await stopped;
+    expect(await refused(port)).toBe(true);
+  });
+
+  it('serves HTTPS when given TLS options, and reaches HTTPS targets without verifying them', async () => {
+    const temp = await tempDir();
+    onCleanup(() => temp.remove());
+    const dir = temp.path;
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=app.demo.localhost', '-days', '1',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+    const secureTarget = https.createServer(tls, (req, res) => res.end(JSON.stringify({ proto: req.headers['x-forwarded-proto'], port: req.headers['x-forwarded-port'] })));
+    await new Promise<void>((resolve) => secureTarget.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise((resolve) => (secureTarget.closeAllConnections(), secureTarget.close(resolve))));
+    const target = { id: 'secure-1', host: '127.0.0.1', port: (secureTarget.address() as net.AddressInfo).port };
+    const { port } = await startListener({ listener: { protocol: 'HTTPS', certificates: 'auto', defaultAction: { forward: 'secure' } } }, [fakeGroup('secure', [target], { protocol: 'HTTPS' })], { tls });
+    const body = await new Promise<string>((resolve, reject) =>
+      https.get({ host: '127.0.0.1', port, path: '/', rejectUnauthorized: false, servername: 'app.demo.localhost' }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve(text));
+      }).on('error', reject),
+    );
+    expect(JSON.parse(body)).toEqual({ proto: 'https', port: String(port) });
+  });
+});
