@@ -84,7 +84,9 @@ export function ecsCloudFormationSnippet(config: BerthConfig, plan: ExportPlan, 
   const services = ecsServices(config, plan);
   if (services.length === 0) return undefined;
   const ids = new NameRegistry();
-  for (const id of [...plan.inputs.map((i) => i.key), ...Object.values(plan.model).flat().map((r) => ('id' in r ? r.id : ''))]) ids.claim(id);
+  // The snippet is merged into the template: its names must not collide with the template's.
+  const { loadBalancers, listeners, listenerCertificates, rules, targetGroups } = plan.model;
+  for (const r of [...plan.inputs.map((i) => ({ id: i.key })), ...loadBalancers, ...listeners, ...listenerCertificates, ...rules, ...targetGroups]) ids.claim(r.id);
   const tgIds = new Map(plan.model.targetGroups.map((t) => [t.name, t.id]));
   const parameters: Record<string, unknown> = {};
   const resources: Record<string, unknown> = {};

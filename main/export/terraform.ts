@@ -75,7 +75,7 @@ export function terraformText(plan: ExportPlan, warningBlock: string): string {
       }
     }
   }
-  for (const tg of model.targetGroups) items.push(blank, targetGroupResource(tg, variable(plan.inputs.find((i) => i.kind === 'vpc')!.key), ref));
+  for (const tg of model.targetGroups) items.push(blank, targetGroupResource(tg, variable(plan.inputs.find((i) => i.kind === 'vpc')!.key)));
 
   const outputs = new NameRegistry(64);
   for (const lb of model.loadBalancers) {
@@ -152,7 +152,7 @@ function conditionBlock(c: ElbCondition): HclItem {
   }
 }
 
-function targetGroupResource(tg: ElbTargetGroup, vpc: HclValue, _ref: Ref): HclItem {
+function targetGroupResource(tg: ElbTargetGroup, vpc: HclValue): HclItem {
   const hc = tg.healthCheck;
   const a = tg.attributes;
   const { stickiness, rest } = splitStickiness(a);
