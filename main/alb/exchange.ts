@@ -83,7 +83,8 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
     this.query = head.query;
     this.sourceIp = conn.clientIp;
     res.exchange = this;
-    res.once('close', onResponseClose);
+    // `on`, not `once`: the response is used once anyway, and once() allocates a wrapper per call.
+    res.on('close', onResponseClose);
   }
 
   /** Rules on http-header read repeated headers separately and in order; built only if asked. */

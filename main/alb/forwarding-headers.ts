@@ -1,6 +1,7 @@
 // The headers Berth owns on the way to a target (elbv2-model.md 5.3): Host as AWS rewrites it,
 // X-Forwarded-For by the load balancer's mode, X-Forwarded-Proto/Port of the listener, and
 // X-Amzn-Trace-Id in AWS's `Root=1-<epoch hex>-<24 hex>` form.
+import { randomFillSync } from 'node:crypto';
 import type { RequestHead } from './request-head.js';
 
 export interface ForwardingPolicy {
@@ -20,6 +21,12 @@ export function addForwardingHeaders(head: RequestHead, policy: ForwardingPolicy
   if (policy.xff === 'append') out.push('x-forwarded-for', head.forwardedFor === undefined ? clientIp : `${head.forwardedFor}, ${clientIp}`);
   else if (policy.xff === 'preserve' && head.forwardedFor !== undefined) out.push('x-forwarded-for', head.forwardedFor);
   out.push('x-forwarded-proto', policy.proto, 'x-forwarded-port', policy.portText);
+  if (head.traceId === undefined) {
+    // The common case, kept free of the parsing below.
+    const id = newTraceId(nowMs);
+    out.push('x-amzn-trace-id', `Root=${id}`);
+    return id;
+  }
   const trace = traceHeader(head.traceId, nowMs);
   out.push('x-amzn-trace-id', trace.header);
   return trace.root;
@@ -54,13 +61,27 @@ function lower(s: string): string {
 // AWS rewrites an oversized header (over 7 KB) to a fresh Root rather than growing it further.
 const TRACE_MAX = 7 * 1024;
 
-/** A new id `1-<8 hex epoch seconds>-<24 hex>`: Math.random is enough, it only has to be unique-ish. */
-export function newTraceId(nowMs: number): string {
-  return `1-${Math.floor(nowMs / 1000).toString(16).padStart(8, '0')}-${hex8()}${hex8()}${hex8()}`;
-}
+// Trace ids are made on every forwarded request: random bytes come from a pool refilled in bulk
+// and the epoch part is formatted once per second.
+const RANDOM = Buffer.allocUnsafe(12 * 1024);
+let randomAt = RANDOM.length;
+let epochSecond = -1;
+let epochHex = '';
 
-function hex8(): string {
-  return ((Math.random() * 0x100000000) >>> 0).toString(16).padStart(8, '0');
+/** A new id `1-<8 hex epoch seconds>-<24 hex random>`. */
+export function newTraceId(nowMs: number): string {
+  const second = Math.floor(nowMs / 1000);
+  if (second !== epochSecond) {
+    epochSecond = second;
+    epochHex = second.toString(16).padStart(8, '0');
+  }
+  if (randomAt === RANDOM.length) {
+    randomFillSync(RANDOM);
+    randomAt = 0;
+  }
+  const random = RANDOM.toString('hex', randomAt, randomAt + 12);
+  randomAt += 12;
+  return `1-${epochHex}-${random}`;
 }
 
 /**

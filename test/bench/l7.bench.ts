@@ -1,0 +1,164 @@
+// L7 benchmark: wrk against a small keep-alive target directly, through Berth with 1 rule and with
+// 10,000 rules (the request matching the last), and through the bare proxy libraries for reference.
+// Target and proxy run in their own processes, pinned to cores 0 and 1 when taskset exists.
+//   npm run bench:l7 -- [--duration 10] [--connections 32] [--only direct,berth-1,…] [--profile DIR] [--json FILE]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../helpers/free-port.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const args = parseArgs(process.argv.slice(2));
+const duration = Number(args.duration ?? 10);
+const connections = Number(args.connections ?? 32);
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+if (spawnSync('wrk', ['--version']).error) {
+  console.error('wrk is not installed (Debian: apt-get install wrk)');
+  process.exit(1);
+}
+
+interface Scenario {
+  name: string;
+  /** The process in front of the target; none = direct. */
+  proxy?: { role: string; rules?: number };
+  host: string;
+  path: string;
+}
+
+const scenarios: Scenario[] = [
+  { name: 'direct', host: 'localhost', path: '/api/v9/items' },
+  { name: 'berth-1-rule', proxy: { role: 'berth', rules: 1 }, host: 'h0.bench.localhost', path: '/api/v0/items' },
+  { name: 'berth-10000-rules', proxy: { role: 'berth', rules: 10_000 }, host: 'h9999.bench.localhost', path: '/api/v9/items' },
+  { name: 'http-proxy-3 (bare)', proxy: { role: 'http-proxy-3' }, host: 'localhost', path: '/api/v9/items' },
+  { name: 'undici (bare)', proxy: { role: 'undici' }, host: 'localhost', path: '/api/v9/items' },
+].filter((s) => !args.only || args.only.split(',').some((o) => s.name.startsWith(o)));
+
+interface Result {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  latencyP50: number;
+  latencyP99: number;
+  /** CPU time (user + system) the proxy process spent per request under load, in µs. */
+  cpuPerRequestUs: number | undefined;
+  errors: number;
+}
+
+const children: ChildProcess[] = [];
+const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
+process.on('exit', stopAll);
+process.on('SIGINT', () => process.exit(130));
+
+const results: Result[] = [];
+try {
+  const targetPort = await freePort();
+  await startProcess('0', ['target', String(targetPort)]);
+  for (const s of scenarios) {
+    let port = targetPort;
+    let proxy: ChildProcess | undefined;
+    if (s.proxy) {
+      port = await freePort();
+      proxy = await startProcess('1', [s.proxy.role, String(port), String(targetPort), String(s.proxy.rules ?? 1)], s.proxy.role === 'berth' ? args.profile : undefined);
+    }
+    const url = `http://127.0.0.1:${port}${s.path}`;
+    wrk(url, s.host, 2, connections); // warm-up: JIT, pools, keep-alive connections
+    const cpuBefore = cpuTicks(proxy);
+    const load = wrk(url, s.host, duration, connections);
+    const cpuAfter = cpuTicks(proxy);
+    const single = wrk(url, s.host, Math.max(3, Math.round(duration / 2)), 1);
+    const cpuPerRequestUs = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 10_000) / (load.rps * duration);
+    results.push({ name: s.name, rps: load.rps, p50: load.p50, p99: load.p99, latencyP50: single.p50, latencyP99: single.p99, cpuPerRequestUs, errors: load.errors + single.errors });
+    console.error(`${s.name}: ${Math.round(load.rps)} req/s`);
+    if (proxy) await stop(proxy);
+  }
+} finally {
+  stopAll();
+}
+
+report(results);
+
+function report(rows: Result[]) {
+  const direct = rows.find((r) => r.name === 'direct');
+  const ms = (v: number) => v.toFixed(3);
+  console.log(`\nL7 benchmark: wrk -t1 -c${connections} for ${duration} s (latency: -c1), target on core 0, proxy on core 1${hasTaskset ? '' : ' (taskset missing: unpinned)'}, node ${process.version}`);
+  console.log('scenario                 req/s   ×direct  p50 ms  p99 ms | c1 p50 ms  c1 p99 ms  +p50 vs direct | proxy CPU µs/req');
+  for (const r of rows) {
+    const ratio = direct ? (r.rps / direct.rps).toFixed(2) : '-';
+    const overhead = direct ? ms(r.latencyP50 - direct.latencyP50) : '-';
+    console.log(
+      `${r.name.padEnd(22)} ${Math.round(r.rps).toString().padStart(7)}  ${ratio.padStart(7)}  ${ms(r.p50).padStart(6)}  ${ms(r.p99).padStart(6)} | ${ms(r.latencyP50).padStart(9)}  ${ms(r.latencyP99).padStart(9)}  ${overhead.padStart(14)} | ${r.cpuPerRequestUs === undefined ? '-' : r.cpuPerRequestUs.toFixed(1).padStart(16)}${r.errors ? `  errors: ${r.errors}` : ''}`,
+    );
+  }
+  const one = rows.find((r) => r.name === 'berth-1-rule');
+  const many = rows.find((r) => r.name === 'berth-10000-rules');
+  if (direct && one) console.log(`\nthroughput through Berth: ${((one.rps / direct.rps) * 100).toFixed(0)} % of direct (goal ≥ 35 %); p50 overhead at c1: ${ms(one.latencyP50 - direct.latencyP50)} ms (goal < 0.2 ms)`);
+  if (one && many) console.log(`10,000 rules vs 1 rule: ${((many.rps / one.rps) * 100).toFixed(0)} % of the throughput (goal ≥ 90 %)`);
+  if (args.json) writeFileSync(args.json, JSON.stringify({ connections, duration, node: process.version, pinned: hasTaskset, results: rows }, null, 2));
+}
+
+/** Runs wrk and reads requests/s and the latency percentiles (in ms) from its --latency output. */
+function wrk(url: string, host: string, seconds: number, conns: number): { rps: number; p50: number; p99: number; errors: number } {
+  const run = spawnSync('wrk', ['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`, url], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr || run.stdout}`);
+  const out = run.stdout;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const pct = (p: string) => toMs(new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out));
+  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0);
+  return { rps, p50: pct('50'), p99: pct('99'), errors };
+}
+
+/** utime + stime of a process in clock ticks (100 per second on Linux), from /proc. */
+function cpuTicks(child: ChildProcess | undefined): number | undefined {
+  if (!child?.pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+function toMs(m: RegExpExecArray | null): number {
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+
+async function startProcess(core: string, roleArgs: string[], profileDir?: string): Promise<ChildProcess> {
+  const node = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []), join(root, 'bin/run-ts.js'), join(here, 'l7-processes.ts'), ...roleArgs];
+  const [cmd, argv] = hasTaskset ? ['taskset', ['-c', core, process.execPath, ...node]] : [process.execPath, node];
+  const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`${roleArgs[0]} did not start within 60 s`)), 60_000);
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (text: string) => {
+      if (text.includes('ready')) {
+        clearTimeout(timer);
+        ok();
+      }
+    });
+    child.once('exit', (code) => fail(new Error(`${roleArgs[0]} exited with ${code}`)));
+  });
+  return child;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((ok) => {
+    if (child.exitCode !== null) return ok();
+    child.once('exit', () => ok());
+    child.kill('SIGTERM');
+  });
+}
+
+function parseArgs(argv: string[]): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) out[a.slice(2)] = argv[i + 1]?.startsWith('--') === false ? argv[++i] : 'true';
+  }
+  return out;
+}
