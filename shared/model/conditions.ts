@@ -11,7 +11,7 @@ const valueList = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'needs 
 export const hostHeaderValue = value
   .regex(/^[A-Za-z0-9\-.*?]+$/, 'a host name may hold only letters, digits, "-", "." and the wildcards * and ?')
   .refine((v) => v.includes('.'), 'a host name must contain a "." (AWS rejects single-label names such as "localhost"; use e.g. "app.localhost")')
-  .refine((v) => /\.[A-Za-z*?]+$/.test(v), 'only letters (or wildcards) may follow the last "." of a host name');
+  .refine((v) => !v.includes('.') || /\.[A-Za-z*?]+$/.test(v), 'only letters (or wildcards) may follow the last "." of a host name');
 
 export const pathPatternValue = value
   .regex(/^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/, 'a path pattern may hold only A-Z a-z 0-9 _ - . $ / ~ " \' @ : + & and the wildcards * and ?');
