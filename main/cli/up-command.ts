@@ -1,0 +1,62 @@
+// `berth up`: the engine headless under plain Node. Prints listeners, discovery status and the
+// targets of each group as they change; stops cleanly on SIGINT/SIGTERM.
+import type { Command } from 'commander';
+import { BerthEngine } from '../engine/index.js';
+import { loadConfigOrExit } from './config-option.js';
+
+interface UpOptions {
+  config?: string;
+  dockerHost?: string;
+}
+
+export function registerUpCommand(program: Command, dataDir: () => string): void {
+  program
+    .command('up')
+    .description('run the load balancers headless: discover containers, start listeners, print targets as they change')
+    .option('-c, --config <file>', 'berth.yaml to load (default: ./berth.yaml; none → zero-config)')
+    .option('--docker-host <url>', 'Docker endpoint, e.g. unix:///var/run/docker.sock (default: DOCKER_HOST, then the current context)')
+    .action(async (opts: UpOptions) => {
+      const loaded = await loadConfigOrExit(opts.config);
+      const engine = new BerthEngine({
+        ...(loaded.config ? { config: loaded.config } : {}),
+        ...(loaded.file ? { configFile: loaded.file } : {}),
+        ...(opts.dockerHost ? { dockerHost: opts.dockerHost } : {}),
+        dataDir: dataDir(),
+      });
+      const print = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${line}\n`);
+
+      engine.on('log', (e) => (e.level === 'info' ? print(e.message) : process.stderr.write(`${e.level}: ${e.message}\n`)));
+      engine.on('targets', (e) => {
+        const list = e.targets.map((t) => `${t.id} (${t.health})`).join(', ');
+        print(`${e.targetGroup}: ${e.targets.length} target${e.targets.length === 1 ? '' : 's'}${list ? `  ${list}` : ''}`);
+      });
+      engine.on('health', (e) => print(`${e.targetGroup}: ${e.target} ${e.from} → ${e.to}${e.reason ? ` (${e.reason})` : ''}`));
+
+      print(loaded.file ? `config ${loaded.file}` : 'no berth.yaml: zero-config mode (http://<service>.<project>.localhost:8080/, http://<container>.localhost:8080/)');
+      await engine.start();
+      const docker = engine.getState().discovery;
+      if (docker.connected) print(`docker: connected to ${docker.endpoint} (${docker.source})`);
+      else {
+        process.stderr.write(
+          `docker: not reachable at ${docker.endpoint} (from ${docker.source})${docker.error ? `: ${docker.error}` : ''}\n` +
+            '  Start Docker, or point Berth at it with DOCKER_HOST or --docker-host. Static targets work meanwhile; Berth keeps retrying.\n',
+        );
+      }
+
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        print(`${signal}: stopping`);
+        engine.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`error while stopping: ${String(err)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+    });
+}

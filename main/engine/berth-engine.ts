@@ -1,0 +1,272 @@
+// The Berth facade: owns the state (config, target groups, listeners, discovered containers),
+// reconciles it whenever the config or Docker changes, and emits typed events. The CLI, the control
+// API and Electron are thin layers over this one object.
+import type { BerthConfig, TargetSpec } from '../../shared/model/index.js';
+import { BerthError } from '../../shared/errors.js';
+import { DockerDiscovery, type ContainerSnapshot } from '../discovery/index.js';
+import { TargetGroupRuntime } from '../targets/index.js';
+import { TrafficRecorder } from '../traffic/recorder.js';
+import { zeroConfig } from '../config/zero-config.js';
+import { labelsToConfig } from '../config/labels.js';
+import { TypedEmitter, type EngineEvents } from './engine-events.js';
+import type { EngineState, ProblemView } from './engine-state.js';
+import { desiredTargets } from './target-sync.js';
+import { ListenerSet } from './listener-set.js';
+import type { ListenerFactory } from './listener-runtime.js';
+
+export interface EngineOptions {
+  /** The validated berth.yaml; absent means zero-config mode. */
+  config?: BerthConfig;
+  configFile?: string;
+  dataDir: string;
+  dockerHost?: string;
+  /** Inject a discovery (tests), or `false` to run without Docker. */
+  discovery?: DockerDiscovery | false;
+  healthChecks?: boolean;
+  listenerFactory?: ListenerFactory;
+  trafficLimit?: number;
+}
+
+export class BerthEngine extends TypedEmitter<EngineEvents> {
+  readonly recorder: TrafficRecorder;
+  private base: BerthConfig | undefined;
+  private effective: BerthConfig = { loadBalancers: [], targetGroups: [] };
+  private effectiveJson = '';
+  private readonly groups = new Map<string, TargetGroupRuntime>();
+  private readonly listeners: ListenerSet;
+  private readonly discovery: DockerDiscovery | undefined;
+  private containers: ContainerSnapshot[] = [];
+  private labelProblems: ProblemView[] = [];
+  private readonly apiTargets = new Map<string, TargetSpec[]>();
+  /** Runtime rule switches (`lb|listener|priority` → enabled), applied over the config until it changes them. */
+  private readonly ruleSwitches = new Map<string, boolean>();
+  private version = 0;
+  private paused = false;
+  private started = false;
+  private applying: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: EngineOptions) {
+    super();
+    this.base = options.config;
+    this.recorder = new TrafficRecorder(options.trafficLimit ? { capacity: options.trafficLimit } : undefined);
+    this.listeners = new ListenerSet({
+      dataDir: options.dataDir,
+      recorder: this.recorder,
+      resolveTargetGroup: (name) => this.groups.get(name),
+      factory: options.listenerFactory,
+      onChange: () => this.bump(),
+      log: (level, message) => this.log(level, message),
+    });
+    this.discovery =
+      options.discovery === false ? undefined : (options.discovery ?? new DockerDiscovery(options.dockerHost ? { dockerHost: options.dockerHost } : {}));
+  }
+
+  get mode(): 'file' | 'zero-config' {
+    return this.base ? 'file' : 'zero-config';
+  }
+
+  get config(): BerthConfig {
+    return this.effective;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    if (this.discovery) {
+      this.discovery.on('snapshot', (containers: ContainerSnapshot[]) => {
+        this.containers = containers;
+        void this.reconcile();
+      });
+      this.discovery.on('status', () => this.bump());
+      await this.discovery.start();
+      this.containers = this.discovery.containers();
+    }
+    await this.reconcile();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.applying;
+    await this.discovery?.stop();
+    await this.listeners.stopAll();
+    for (const group of this.groups.values()) group.close();
+    this.groups.clear();
+  }
+
+  /** Replaces berth.yaml's config (already validated): validate-then-swap, other listeners untouched. */
+  async replaceConfig(config: BerthConfig): Promise<void> {
+    this.base = config;
+    this.ruleSwitches.clear();
+    await this.reconcile();
+  }
+
+  async setListenerEnabled(loadBalancer: string, listener: string, enabled: boolean): Promise<void> {
+    await this.listeners.setEnabled(loadBalancer, listener, enabled);
+  }
+
+  /** Switches one rule on or off at runtime, without touching berth.yaml. */
+  async setRuleEnabled(loadBalancer: string, listener: string, priority: number, enabled: boolean): Promise<void> {
+    const lb = this.effective.loadBalancers.find((l) => l.name === loadBalancer);
+    const l = lb?.listeners.find((x) => `${x.port}/${x.protocol}` === listener);
+    if (!l?.rules.some((r) => r.priority === priority)) {
+      throw new BerthError('NOT_FOUND', `no rule with priority ${priority} on ${loadBalancer} ${listener}`, { loadBalancer, listener });
+    }
+    this.ruleSwitches.set(`${loadBalancer}|${listener}|${priority}`, enabled);
+    await this.reconcile();
+  }
+
+  /** Every listener stops taking traffic (sockets closed) until resumed; each keeps its own on/off switch. */
+  async pauseAll(paused: boolean): Promise<void> {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    await this.listeners.pause(paused);
+    this.bump();
+  }
+
+  registerTarget(targetGroup: string, spec: TargetSpec): void {
+    this.requireGroup(targetGroup);
+    const list = (this.apiTargets.get(targetGroup) ?? []).filter((t) => t.id !== spec.id);
+    list.push({ ...spec, source: 'api' });
+    this.apiTargets.set(targetGroup, list);
+    this.syncTargets();
+  }
+
+  deregisterTarget(targetGroup: string, id: string): void {
+    this.requireGroup(targetGroup);
+    this.apiTargets.set(targetGroup, (this.apiTargets.get(targetGroup) ?? []).filter((t) => t.id !== id));
+    this.syncTargets();
+  }
+
+  targetGroup(name: string): TargetGroupRuntime | undefined {
+    return this.groups.get(name);
+  }
+
+  getState(): EngineState {
+    const discovery = this.discovery?.status() ?? { connected: false, stale: false, endpoint: 'none', source: 'disabled' };
+    const problems: ProblemView[] = [...this.labelProblems, ...this.listeners.problems()];
+    if (this.discovery && !discovery.connected && discovery.error) problems.push({ source: 'discovery', message: discovery.error, where: discovery.endpoint });
+    return {
+      version: this.version,
+      mode: this.mode,
+      ...(this.options.configFile && this.base ? { configFile: this.options.configFile } : {}),
+      config: this.effective,
+      paused: this.paused,
+      loadBalancers: this.effective.loadBalancers.map((lb) => ({ name: lb.name, type: lb.type, listeners: this.listeners.states(lb) })),
+      targetGroups: this.effective.targetGroups.map((tg) => ({ name: tg.name, protocol: tg.protocol, targets: this.groups.get(tg.name)?.snapshot() ?? [] })),
+      containers: this.containers.map((c) => ({
+        id: c.id,
+        name: c.name,
+        image: c.image,
+        state: c.state,
+        labels: c.labels,
+        ...(c.composeProject ? { composeProject: c.composeProject } : {}),
+        ...(c.composeService ? { composeService: c.composeService } : {}),
+        ports: c.ports.map((p) => ({ ...p })),
+      })),
+      discovery,
+      problems,
+    };
+  }
+
+  private requireGroup(name: string): TargetGroupRuntime {
+    const group = this.groups.get(name);
+    if (!group) throw new BerthError('NOT_FOUND', `no target group named "${name}"`, { targetGroup: name });
+    return group;
+  }
+
+  /** Serialised: each pass sees the latest containers and config; passes never interleave. */
+  private reconcile(): Promise<void> {
+    this.applying = this.applying.then(() => this.reconcileNow()).catch((err: unknown) => this.log('error', `reconcile failed: ${String(err)}`));
+    return this.applying;
+  }
+
+  private async reconcileNow(): Promise<void> {
+    if (!this.started) return;
+    const base = this.base ?? zeroConfig(this.containers);
+    const labelled = labelsToConfig(this.containers, base);
+    this.labelProblems = labelled.problems.map((p) => ({ source: 'labels' as const, message: `${p.label}: ${p.message}`, where: p.container }));
+    const next = this.applyRuleSwitches(labelled.config);
+    const json = JSON.stringify(next);
+    if (json !== this.effectiveJson) {
+      this.effective = next;
+      this.effectiveJson = json;
+      this.applyTargetGroups(next);
+      await this.listeners.apply(next);
+    }
+    this.syncTargets();
+    this.bump();
+  }
+
+  private applyRuleSwitches(config: BerthConfig): BerthConfig {
+    if (this.ruleSwitches.size === 0) return config;
+    return {
+      ...config,
+      loadBalancers: config.loadBalancers.map((lb) => ({
+        ...lb,
+        listeners: lb.listeners.map((l) => ({
+          ...l,
+          rules: l.rules.map((r) => {
+            const on = this.ruleSwitches.get(`${lb.name}|${l.port}/${l.protocol}|${r.priority}`);
+            return on === undefined ? r : { ...r, enabled: on };
+          }),
+        })),
+      })),
+    };
+  }
+
+  private applyTargetGroups(config: BerthConfig): void {
+    const wanted = new Set(config.targetGroups.map((tg) => tg.name));
+    for (const [name, group] of this.groups) {
+      if (!wanted.has(name)) {
+        group.close();
+        this.groups.delete(name);
+      }
+    }
+    for (const tg of config.targetGroups) {
+      const existing = this.groups.get(tg.name);
+      if (existing) {
+        existing.configure(tg);
+        continue;
+      }
+      const group = new TargetGroupRuntime(tg, { healthChecks: this.options.healthChecks ?? true });
+      group.on('health', (e) => {
+        this.emit('health', e);
+        this.bump();
+      });
+      group.on('changed', () => this.bump());
+      this.groups.set(tg.name, group);
+    }
+  }
+
+  private syncTargets(): void {
+    for (const tg of this.effective.targetGroups) {
+      const group = this.groups.get(tg.name);
+      if (!group) continue;
+      const before = membership(group);
+      group.setTargets(desiredTargets(tg, this.containers, this.apiTargets.get(tg.name)));
+      const after = membership(group);
+      if (before !== after) {
+        this.emit('targets', { targetGroup: tg.name, targets: group.snapshot().map((t) => ({ id: t.id, health: t.health })) });
+      }
+    }
+  }
+
+  private bump(): void {
+    this.version++;
+    this.emit('state', { version: this.version });
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.emit('log', { level, message, at: Date.now() });
+  }
+}
+
+function membership(group: TargetGroupRuntime): string {
+  return group
+    .snapshot()
+    .filter((t) => t.health !== 'draining' && t.health !== 'unused')
+    .map((t) => t.id)
+    .sort()
+    .join(',');
+}

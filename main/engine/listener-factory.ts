@@ -1,0 +1,18 @@
+// Chooses the listener implementation for a protocol: application listeners (HTTP, HTTPS) from
+// main/alb, network listeners (TCP, TLS, UDP, TCP_UDP) from main/nlb.
+import { BerthError } from '../../shared/errors.js';
+import { HttpListener } from '../alb/index.js';
+import type { ListenerContext, ListenerRuntime } from './listener-runtime.js';
+
+export function createListener(ctx: ListenerContext): ListenerRuntime {
+  const { listener, loadBalancer } = ctx;
+  switch (listener.protocol) {
+    case 'HTTP':
+      return new HttpListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder });
+    default:
+      throw new BerthError('LISTENER_BIND_FAILED', `${loadBalancer.name} ${listener.port}/${listener.protocol}: ${listener.protocol} listeners are not available in this build`, {
+        loadBalancer: loadBalancer.name,
+        listener: `${listener.port}/${listener.protocol}`,
+      });
+  }
+}

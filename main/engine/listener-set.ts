@@ -1,0 +1,146 @@
+// The running listeners: started, updated in place, toggled and stopped as the config changes.
+// One listener failing to bind is reported on that listener and never stops the others.
+import type { BerthConfig, Listener, ListenerState, LoadBalancer } from '../../shared/model/index.js';
+import { BerthError } from '../../shared/errors.js';
+import type { TargetGroupRuntime } from '../targets/index.js';
+import type { TrafficRecorder } from '../traffic/recorder.js';
+import { createListener } from './listener-factory.js';
+import { listenerId, listenerKey, listenerUrl, type ListenerFactory, type ListenerRuntime } from './listener-runtime.js';
+import type { ProblemView } from './engine-state.js';
+
+interface Entry {
+  key: string;
+  loadBalancer: LoadBalancer;
+  listener: Listener;
+  runtime: ListenerRuntime | undefined;
+  enabled: boolean;
+  error?: string;
+}
+
+export interface ListenerSetOptions {
+  dataDir: string;
+  recorder: TrafficRecorder;
+  resolveTargetGroup: (name: string) => TargetGroupRuntime | undefined;
+  factory?: ListenerFactory | undefined;
+  onChange: () => void;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export class ListenerSet {
+  private readonly entries = new Map<string, Entry>();
+  private paused = false;
+
+  constructor(private readonly options: ListenerSetOptions) {}
+
+  async apply(config: BerthConfig): Promise<void> {
+    const wanted = new Map<string, { lb: LoadBalancer; listener: Listener }>();
+    for (const lb of config.loadBalancers) for (const listener of lb.listeners) wanted.set(listenerKey(lb, listener), { lb, listener });
+
+    for (const [key, entry] of this.entries) {
+      if (!wanted.has(key)) {
+        this.entries.delete(key);
+        await entry.runtime?.stop().catch((err: unknown) => this.options.log('warn', `stopping ${describe(entry)}: ${String(err)}`));
+      }
+    }
+    for (const [key, { lb, listener }] of wanted) {
+      const entry = this.entries.get(key);
+      if (entry) {
+        entry.loadBalancer = lb;
+        entry.listener = listener;
+        entry.runtime?.update(listener, lb);
+        if (entry.enabled !== listener.enabled) await this.toggle(entry, listener.enabled);
+        continue;
+      }
+      const fresh: Entry = { key, loadBalancer: lb, listener, runtime: undefined, enabled: listener.enabled };
+      this.entries.set(key, fresh);
+      await this.open(fresh);
+    }
+  }
+
+  async setEnabled(loadBalancer: string, id: string, enabled: boolean): Promise<void> {
+    const entry = [...this.entries.values()].find((e) => e.loadBalancer.name === loadBalancer && listenerId(e.listener) === id);
+    if (!entry) throw new BerthError('NOT_FOUND', `no listener ${id} on load balancer "${loadBalancer}"`, { loadBalancer, listener: id });
+    await this.toggle(entry, enabled);
+  }
+
+  /** Pausing closes every listener's socket; resuming restores each listener's own switch. */
+  async pause(paused: boolean): Promise<void> {
+    this.paused = paused;
+    for (const entry of this.entries.values()) {
+      if (!entry.runtime) continue;
+      await entry.runtime.setEnabled(!paused && entry.enabled).catch((err: unknown) => {
+        entry.error = err instanceof Error ? err.message : String(err);
+      });
+    }
+    this.options.onChange();
+  }
+
+  async stopAll(): Promise<void> {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map((e) => e.runtime?.stop().catch(() => undefined)));
+  }
+
+  states(lb: LoadBalancer): ListenerState[] {
+    return lb.listeners.map((listener) => {
+      const entry = this.entries.get(listenerKey(lb, listener));
+      const url = listenerUrl(listener);
+      const enabled = entry?.enabled ?? listener.enabled;
+      return {
+        loadBalancer: lb.name,
+        id: listenerId(listener),
+        address: listener.address,
+        port: listener.port,
+        protocol: listener.protocol,
+        enabled,
+        status: entry?.error ? 'error' : enabled && !this.paused ? 'ok' : 'disabled',
+        ...(url ? { url } : {}),
+        ...(entry?.error ? { error: entry.error } : {}),
+      };
+    });
+  }
+
+  problems(): ProblemView[] {
+    return [...this.entries.values()].filter((e) => e.error).map((e) => ({ source: 'listener' as const, message: e.error!, where: describe(e) }));
+  }
+
+  private async open(entry: Entry): Promise<void> {
+    try {
+      const factory = this.options.factory ?? createListener;
+      entry.runtime = factory({
+        loadBalancer: entry.loadBalancer,
+        listener: entry.listener,
+        resolveTargetGroup: this.options.resolveTargetGroup,
+        recorder: this.options.recorder,
+        dataDir: this.options.dataDir,
+      });
+      const live = entry.enabled && !this.paused;
+      if (live) await entry.runtime.start();
+      delete entry.error;
+      if (live) this.options.log('info', `listening ${describe(entry)} ${listenerUrl(entry.listener) ?? ''}`);
+    } catch (err) {
+      entry.error = err instanceof Error ? err.message : String(err);
+      this.options.log('error', entry.error);
+    }
+    this.options.onChange();
+  }
+
+  private async toggle(entry: Entry, enabled: boolean): Promise<void> {
+    entry.enabled = enabled;
+    if (!entry.runtime) {
+      if (enabled) await this.open(entry);
+      return;
+    }
+    try {
+      await entry.runtime.setEnabled(enabled && !this.paused);
+      delete entry.error;
+    } catch (err) {
+      entry.error = err instanceof Error ? err.message : String(err);
+    }
+    this.options.onChange();
+  }
+}
+
+function describe(e: Entry): string {
+  return `${e.loadBalancer.name} ${listenerId(e.listener)} on ${e.listener.address}`;
+}
