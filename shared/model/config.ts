@@ -71,7 +71,7 @@ function crossCheck(config: { loadBalancers: LoadBalancer[]; targetGroups: Targe
         const key = `${listener.address}|${listener.port}|${family}`;
         const other = bound.get(key);
         if (other) issues.push({ path: [...lp, 'port'], message: `${family} port ${listener.port} on ${listener.address} is already used by ${other}` });
-        else bound.set(key, `${lb.name} listener ${listener.port}/${listener.protocol}`);
+        else bound.set(key, `load balancer "${lb.name}" (listener ${listener.port}/${listener.protocol})`);
       }
       if (listener.certificates && !(listener.protocol === 'HTTPS' || listener.protocol === 'TLS')) {
         issues.push({ path: [...lp, 'certificates'], message: `certificates apply to HTTPS and TLS listeners, not ${listener.protocol}` });
@@ -148,7 +148,7 @@ function checkAction(
       return;
     }
     if (!allowed.includes(tg.protocol)) {
-      issues.push({ path: refPath, message: `a ${listener.protocol} listener cannot forward to the ${tg.protocol} target group "${tg.name}" (allowed: ${allowed.join(', ')})` });
+      issues.push({ path: refPath, message: `the ${listener.protocol} listener cannot forward to the ${tg.protocol} target group "${tg.name}" (allowed: ${allowed.join(', ')})` });
     }
   });
   if (forward.targetGroups.length > 1 && forward.targetGroups.every((g) => g.weight === 0)) {

@@ -25,8 +25,9 @@ export const staticTargetSchema = z
   .string()
   .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'a static target is host:port, e.g. 127.0.0.1:3000 or [::1]:3000')
   .refine((t) => {
-    const port = Number(t.slice(t.lastIndexOf(':') + 1));
-    return port >= 1 && port <= 65535;
+    const colon = t.lastIndexOf(':');
+    const port = Number(t.slice(colon + 1));
+    return colon < 0 || (port >= 1 && port <= 65535);
   }, 'the port of a static target is 1–65535');
 
 const matcherSchema = z
