@@ -9,7 +9,7 @@ import type { Listener, LoadBalancer } from '../../shared/model/index.js';
 import { BerthError } from '../../shared/errors.js';
 import { compileRules, hostName, type Explanation, type RuleMatcher, type RuleRequest } from '../../shared/rules/index.js';
 import { compileAction, type ActionPlan } from './action-plans.js';
-import { writeRawError, type TrafficErrorCode } from './error-responses.js';
+import { writeRawError } from './error-responses.js';
 import { BerthResponse, Exchange, type ConnectionState, type ListenerContext } from './exchange.js';
 import { addForwardingHeaders } from './forwarding-headers.js';
 import type { TargetGroupResolver, TrafficSink } from './listener-dependencies.js';
@@ -175,7 +175,7 @@ export class HttpListener {
       const head = new RequestHead(req);
       exchange = new Exchange(ctx, req, res as BerthResponse, head, this.connection(req.socket));
       const rejected = head.reject(exchange.method);
-      if (rejected) return exchange.fail(rejected, rejectionDetail(rejected, head), rejected !== 'METHOD_NOT_ALLOWED');
+      if (rejected) return exchange.fail(rejected, head.rejection(rejected), rejected !== 'METHOD_NOT_ALLOWED');
       const rule = matcher.match(exchange);
       exchange.rule = rule;
       const plan = rule.payload;
@@ -199,7 +199,7 @@ export class HttpListener {
     socket.once('close', () => session.record());
     try {
       const rejected = head.reject(method) ?? (head.upgrade?.toLowerCase() === 'websocket' ? undefined : 'UNSUPPORTED_UPGRADE');
-      if (rejected) return session.reject(rejected, rejectionDetail(rejected, head));
+      if (rejected) return session.reject(rejected, head.rejection(rejected));
       const view: RuleRequest = { method, host: head.routingHost, path: head.path, query: head.query, sourceIp: clientIp, headers: req.headersDistinct };
       const rule = matcher.match(view);
       session.start.rule = rule.label;
@@ -236,7 +236,22 @@ export class HttpListener {
       socket.destroy();
       return;
     }
-    writeRawError(socket, 'BAD_REQUEST', `the request could not be parsed (${err.code ?? err.message}) (listener ${this.id})`);
+    const status = writeRawError(socket, 'BAD_REQUEST', `the request could not be parsed (${err.code ?? err.message}) (listener ${this.id})`);
+    const { ctx } = this.routing;
+    const net = socket as Socket;
+    ctx.recorder.record({
+      id: ctx.recorder.nextId(),
+      kind: 'http',
+      startedAt: Date.now(),
+      loadBalancer: ctx.loadBalancer,
+      listener: ctx.listenerId,
+      client: this.connection(net).clientIp,
+      status,
+      bytesIn: net.bytesRead ?? 0,
+      bytesOut: net.bytesWritten ?? 0,
+      durationMs: 0,
+      error: 'BAD_REQUEST',
+    });
   };
 
   private connection(socket: Socket): ConnectionState {
@@ -251,21 +266,6 @@ export class HttpListener {
 
   private where() {
     return { loadBalancer: this.loadBalancer.name, listener: this.id };
-  }
-}
-
-function rejectionDetail(code: TrafficErrorCode, head: RequestHead): string {
-  switch (code) {
-    case 'METHOD_NOT_ALLOWED':
-      return 'TRACE is not supported';
-    case 'DUPLICATE_HOST_HEADER':
-      return `the request has ${head.hostCount} Host headers`;
-    case 'HOST_MISMATCH':
-      return `the request target names host "${head.absoluteAuthority}" but the Host header says "${head.host}"`;
-    case 'UNSUPPORTED_UPGRADE':
-      return `only WebSocket upgrades are supported, not "${head.upgrade}"`;
-    default:
-      return 'the request was refused';
   }
 }
 

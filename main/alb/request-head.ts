@@ -75,6 +75,22 @@ export class RequestHead {
     return undefined;
   }
 
+  /** Why `reject()` refused, in words for the error page. */
+  rejection(code: TrafficErrorCode): string {
+    switch (code) {
+      case 'METHOD_NOT_ALLOWED':
+        return 'TRACE is not supported';
+      case 'DUPLICATE_HOST_HEADER':
+        return `the request has ${this.hostCount} Host headers`;
+      case 'HOST_MISMATCH':
+        return `the request target names host "${this.absoluteAuthority}" but the Host header says "${this.host}"`;
+      case 'UNSUPPORTED_UPGRADE':
+        return `only WebSocket upgrades are supported, not "${this.upgrade}"`;
+      default:
+        return 'the request was refused';
+    }
+  }
+
   /** The host rules match: an absolute-form target's authority wins over the Host header. */
   get routingHost(): string {
     return this.absoluteAuthority ?? this.host;
@@ -82,6 +98,8 @@ export class RequestHead {
 
   /** Fields named in Connection are hop-by-hop too (`Connection: close, X-Secret`). */
   private dropConnectionOptions(connection: string): void {
+    // What nearly every client sends: nothing to drop, and nothing to split.
+    if (connection.length <= 10 && /^(keep-alive|close|upgrade)$/i.test(connection)) return;
     const named = connection
       .split(',')
       .map((t) => t.trim().toLowerCase())
