@@ -67,8 +67,9 @@ function groupName(base: string, port: number): string {
   return name.replace(/^-+/, 'x');
 }
 
-export function zeroConfig(containers: readonly ContainerSnapshot[]): BerthConfig {
+export function zeroConfig(containers: readonly ContainerSnapshot[], options: { port?: number } = {}): BerthConfig {
   const routes = zeroConfigRoutes(containers);
+  const port = options.port ?? ZERO_CONFIG_PORT;
   const input: BerthConfigInput = {
     loadBalancers: [
       {
@@ -76,9 +77,9 @@ export function zeroConfig(containers: readonly ContainerSnapshot[]): BerthConfi
         type: 'application',
         listeners: [
           {
-            port: ZERO_CONFIG_PORT,
+            port,
             protocol: 'HTTP',
-            defaultAction: { fixedResponse: { statusCode: 404, contentType: 'text/html', messageBody: indexPage(routes.map((r) => r.host)) } },
+            defaultAction: { fixedResponse: { statusCode: 404, contentType: 'text/html', messageBody: indexPage(routes.map((r) => r.host), port) } },
             rules: routes.map((r, i) => ({ priority: i + 1, conditions: { hostHeader: [r.host] }, action: { forward: r.group } })),
           },
         ],
@@ -98,13 +99,13 @@ export function zeroConfig(containers: readonly ContainerSnapshot[]): BerthConfi
 }
 
 /** The default action's page: the known hosts as links, within AWS's 1,024-byte body limit. */
-export function indexPage(hosts: readonly string[]): string {
+export function indexPage(hosts: readonly string[], port = ZERO_CONFIG_PORT): string {
   const head = '<!doctype html><title>Berth</title><h1>No route for this host</h1>';
   if (hosts.length === 0) return `${head}<p>No containers with published ports are running.</p>`;
   let body = `${head}<p>Known hosts:</p><ul>`;
   let shown = 0;
   for (const h of hosts) {
-    const item = `<li><a href="http://${h}:${ZERO_CONFIG_PORT}/">${h}</a></li>`;
+    const item = `<li><a href="http://${h}:${port}/">${h}</a></li>`;
     if (body.length + item.length + 60 > 1024) break;
     body += item;
     shown++;

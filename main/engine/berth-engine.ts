@@ -23,6 +23,10 @@ export interface EngineOptions {
   /** Inject a discovery (tests), or `false` to run without Docker. */
   discovery?: DockerDiscovery | false;
   healthChecks?: boolean;
+  /** Tests only: run health checks every N ms instead of each group's configured interval. */
+  healthCheckIntervalMs?: number;
+  /** Zero-config listener port (default 8080). */
+  zeroConfigPort?: number;
   listenerFactory?: ListenerFactory;
   trafficLimit?: number;
 }
@@ -183,7 +187,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
 
   private async reconcileNow(): Promise<void> {
     if (!this.started) return;
-    const base = this.base ?? zeroConfig(this.containers);
+    const base = this.base ?? zeroConfig(this.containers, this.options.zeroConfigPort ? { port: this.options.zeroConfigPort } : {});
     const labelled = labelsToConfig(this.containers, base);
     this.labelProblems = labelled.problems.map((p) => ({ source: 'labels' as const, message: `${p.label}: ${p.message}`, where: p.container }));
     const next = this.applyRuleSwitches(labelled.config);
@@ -229,7 +233,10 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
         existing.configure(tg);
         continue;
       }
-      const group = new TargetGroupRuntime(tg, { healthChecks: this.options.healthChecks ?? true });
+      const group = new TargetGroupRuntime(tg, {
+        healthChecks: this.options.healthChecks ?? true,
+        ...(this.options.healthCheckIntervalMs ? { intervalMsOverride: this.options.healthCheckIntervalMs } : {}),
+      });
       group.on('health', (e) => {
         this.emit('health', e);
         this.bump();

@@ -28,7 +28,7 @@ describe('config writes', () => {
     if (!loaded.ok) throw new Error('fixture invalid');
     const next = structuredClone(loaded.document.toJS()) as { loadBalancers: { listeners: { port: number }[] }[] };
     next.loadBalancers[0]!.listeners[0]!.port = 9090;
-    const result = await updateConfigFile(file, next);
+    const result = await updateConfigFile(file, next as never);
     expect(result.ok).toBe(true);
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('# Berth config for the demo stack');
