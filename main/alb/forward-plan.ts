@@ -2,10 +2,10 @@
 // splits use smooth weighted round robin, so 80/20 is 80/20 over any window, not on average. With
 // the rule's group stickiness on, an AWSALBTG cookie names the chosen group for its duration.
 import type { ForwardAction } from '../../shared/model/index.js';
+// The same cookie format as target stickiness (AWSALB): authenticated value, 7-day Expires.
+import { decodeSticky, encodeSticky, readCookie, stickyCookies } from '../targets/sticky-cookies.js';
 
 const COOKIE = 'AWSALBTG';
-// AWS's own cookies carry a fixed 7-day expiry; the configured duration decides staleness.
-const COOKIE_LIFETIME_MS = 7 * 24 * 3600 * 1000;
 
 export class ForwardPlan {
   readonly kind = 'forward';
@@ -35,12 +35,10 @@ export class ForwardPlan {
     return this.next();
   }
 
-  /** Set-Cookie values naming the group, refreshed on every response as AWS does. */
+  /** AWSALBTG and AWSALBTGCORS naming the group, refreshed on every response as AWS does. */
   cookies(index: number, nowMs: number): string[] {
     if (this.durationMs === undefined) return [];
-    const value = Buffer.from(`${this.groups[index]!.name}|${nowMs + this.durationMs}`, 'utf8').toString('base64url');
-    const expires = new Date(nowMs + COOKIE_LIFETIME_MS).toUTCString();
-    return [`${COOKIE}=${value}; Expires=${expires}; Path=/`, `${COOKIE}CORS=${value}; Expires=${expires}; Path=/; SameSite=None; Secure`];
+    return stickyCookies(COOKIE, encodeSticky(this.groups[index]!.name, nowMs + this.durationMs), nowMs);
   }
 
   private next(): number {
@@ -57,28 +55,10 @@ export class ForwardPlan {
   }
 
   private fromCookie(header: string, nowMs: number): number {
-    const value = cookieValue(header, COOKIE);
-    if (!value) return -1;
-    const decoded = Buffer.from(value, 'base64url').toString('utf8');
-    const bar = decoded.lastIndexOf('|');
-    if (bar < 0 || Number(decoded.slice(bar + 1)) <= nowMs) return -1;
-    const name = decoded.slice(0, bar);
+    const value = readCookie(header, COOKIE);
+    const name = value === undefined ? undefined : decodeSticky(value, nowMs);
+    if (name === undefined) return -1;
     // A cookie naming a group this rule no longer sends traffic to leads to a fresh choice.
     return this.groups.findIndex((g) => g.name === name && g.weight > 0);
-  }
-}
-
-/** The value of cookie `name` in a Cookie header, or undefined. */
-export function cookieValue(header: string, name: string): string | undefined {
-  let from = 0;
-  for (;;) {
-    const at = header.indexOf(`${name}=`, from);
-    if (at < 0) return undefined;
-    const before = at === 0 ? ';' : header[at - 1];
-    if (before === ';' || before === ' ') {
-      const end = header.indexOf(';', at);
-      return header.slice(at + name.length + 1, end < 0 ? undefined : end).trim();
-    }
-    from = at + 1;
   }
 }

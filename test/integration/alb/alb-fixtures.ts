@@ -1,12 +1,12 @@
-// Loopback fixtures for the HTTP listener: real target servers on 127.0.0.1, a listener built from a
-// berth.yaml-shaped config, raw-socket and header-controlled clients. Everything closes in cleanup().
-// Target groups are a small round-robin stand-in with the TargetGroupRuntime interface (the real
-// runtime in main/targets is not in the tree yet); it is what the listener sees either way.
+// Loopback fixtures for the HTTP listener: real target servers on 127.0.0.1, the real target-group
+// runtime (health checks off: targets route at once), a listener built from a berth.yaml-shaped
+// config, raw-socket and header-controlled clients. Everything closes in cleanup().
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { HttpListener, type ForwardTarget, type ForwardTargetGroup, type HttpListenerOptions } from '../../../main/alb/index.js';
-import { loadBalancerSchema, type TrafficRecord } from '../../../shared/model/index.js';
+import { TargetGroupRuntime } from '../../../main/targets/index.js';
+import { loadBalancerSchema, targetGroupSchema, type TrafficRecord } from '../../../shared/model/index.js';
 import { freePort } from '../../helpers/free-port.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -57,33 +57,12 @@ export async function startTarget(id: string, handler?: Handler): Promise<TestTa
   return { id, host: '127.0.0.1', port, server, seen, inFlight: 0 };
 }
 
-export interface FakeGroup extends ForwardTargetGroup {
-  targets: ForwardTarget[];
-  picks: string[];
-}
-
-/** Round robin over `targets`; `setCookies` is what pick() reports (target stickiness stand-in). */
-export function fakeGroup(name: string, targets: ForwardTarget[], options: { protocol?: string; setCookies?: string[]; responseCookies?: string[] } = {}): FakeGroup {
-  let next = 0;
-  const inFlight = new Map<string, number>();
-  return {
-    name,
-    config: { protocol: options.protocol ?? 'HTTP' },
-    targets,
-    picks: [],
-    hasRegisteredTargets() {
-      return this.targets.length > 0;
-    },
-    pick() {
-      const target = this.targets[next++ % this.targets.length];
-      if (!target) return undefined;
-      this.picks.push(target.id);
-      return { target, setCookies: options.setCookies ?? [] };
-    },
-    begin: (t) => inFlight.set(t.id, (inFlight.get(t.id) ?? 0) + 1),
-    end: (t) => inFlight.set(t.id, (inFlight.get(t.id) ?? 0) - 1),
-    responseCookies: () => options.responseCookies ?? [],
-  };
+/** A target group at runtime over `targets`, with the group settings given (round robin by default). */
+export function targetGroup(name: string, targets: ForwardTarget[], config: Record<string, unknown> = {}): TargetGroupRuntime {
+  const group = new TargetGroupRuntime(targetGroupSchema.parse({ name, protocol: 'HTTP', ...config }), { healthChecks: false });
+  group.setTargets(targets.map((t) => ({ id: t.id, host: t.host, port: t.port, source: 'static' as const })));
+  cleanups.push(() => group.close());
+  return group;
 }
 
 export interface RunningListener {

@@ -1,8 +1,8 @@
 // How requests spread: round robin over a group's targets, weighted forwards over several groups,
-// and AWSALBTG group stickiness. (Targets are picked by the round-robin stand-in in alb-fixtures.)
+// and AWSALBTG group stickiness, with the real target-group runtime choosing targets.
 import * as http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, fakeGroup, onCleanup, startListener, startTarget, type TestTarget } from './alb-fixtures.js';
+import { cleanup, targetGroup, onCleanup, startListener, startTarget, type TestTarget } from './alb-fixtures.js';
 
 afterEach(cleanup);
 
@@ -34,7 +34,7 @@ describe('distribution', () => {
   it('spreads 1,000 requests evenly over 5 targets', async () => {
     const targets: TestTarget[] = [];
     for (let i = 1; i <= 5; i++) targets.push(await startTarget(`web-${i}`));
-    const { port, records } = await startListener({ listener: { defaultAction: { forward: 'web' } } }, [fakeGroup('web', targets)]);
+    const { port, records } = await startListener({ listener: { defaultAction: { forward: 'web' } } }, [targetGroup('web', targets)]);
     const counts = tally((await spread(port, 1000)).map((r) => r.target));
     expect(Object.keys(counts).sort()).toEqual(['web-1', 'web-2', 'web-3', 'web-4', 'web-5']);
     for (const n of Object.values(counts)) {
@@ -50,7 +50,7 @@ describe('distribution', () => {
     const green = await startTarget('green-1');
     const { port } = await startListener(
       { listener: { defaultAction: { forward: { targetGroups: [{ name: 'blue', weight: 80 }, { name: 'green', weight: 20 }] } } } },
-      [fakeGroup('blue', [blue]), fakeGroup('green', [green])],
+      [targetGroup('blue', [blue]), targetGroup('green', [green])],
     );
     const counts = tally((await spread(port, 1000)).map((r) => r.target));
     expect(Math.abs((counts['blue-1'] ?? 0) / 1000 - 0.8)).toBeLessThanOrEqual(0.05);
@@ -62,7 +62,7 @@ describe('distribution', () => {
     const off = await startTarget('off-1');
     const { port } = await startListener(
       { listener: { defaultAction: { forward: { targetGroups: [{ name: 'on', weight: 5 }, { name: 'off', weight: 0 }] } } } },
-      [fakeGroup('on', [on]), fakeGroup('off', [off])],
+      [targetGroup('on', [on]), targetGroup('off', [off])],
     );
     expect(tally((await spread(port, 50)).map((r) => r.target))).toEqual({ 'on-1': 50 });
   });
@@ -76,13 +76,13 @@ describe('distribution', () => {
           defaultAction: { forward: { targetGroups: [{ name: 'blue', weight: 50 }, { name: 'green', weight: 50 }], stickiness: { enabled: true, durationSeconds: 300 } } },
         },
       },
-      [fakeGroup('blue', [blue]), fakeGroup('green', [green])],
+      [targetGroup('blue', [blue]), targetGroup('green', [green])],
     );
     const [first] = await spread(port, 1, 1);
     const cookies = first!.setCookie;
     expect(cookies).toHaveLength(2);
-    expect(cookies[0]).toMatch(/^AWSALBTG=[A-Za-z0-9_-]+; Expires=[^;]+ GMT; Path=\/$/);
-    expect(cookies[1]).toMatch(/^AWSALBTGCORS=[A-Za-z0-9_-]+; Expires=[^;]+; Path=\/; SameSite=None; Secure$/);
+    expect(cookies[0]).toMatch(/^AWSALBTG=[\w.-]+; Expires=[^;]+ GMT; Path=\/$/);
+    expect(cookies[1]).toMatch(/^AWSALBTGCORS=[\w.-]+; Expires=[^;]+; Path=\/; SameSite=None; Secure$/);
     const cookie = cookies[0]!.split(';')[0]!;
     const sticky = await spread(port, 40, 4, { cookie: `other=1; ${cookie}` });
     expect(tally(sticky.map((r) => r.target))).toEqual({ [first!.target]: 40 });

@@ -3,7 +3,7 @@
 import type * as http from 'node:http';
 import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, fakeGroup, onCleanup, raw, request, startListener, startTarget, unacceptingPort } from './alb-fixtures.js';
+import { cleanup, targetGroup, onCleanup, raw, request, startListener, startTarget, unacceptingPort } from './alb-fixtures.js';
 import { freePort } from '../../helpers/free-port.js';
 import { eventually } from '../../helpers/eventually.js';
 
@@ -14,7 +14,7 @@ const forwardTo = (group: string) => ({ listener: { defaultAction: { forward: gr
 describe('error answers', () => {
   it('502 when the target refuses the connection', async () => {
     const closedPort = await freePort();
-    const { port, records } = await startListener(forwardTo('g'), [fakeGroup('g', [{ id: 'gone:1', host: '127.0.0.1', port: closedPort }])]);
+    const { port, records } = await startListener(forwardTo('g'), [targetGroup('g', [{ id: 'gone:1', host: '127.0.0.1', port: closedPort }])]);
     const reply = await request(port, '/x');
     expect(reply.status).toBe(502);
     expect(reply.headers).toMatchObject({ 'x-berth-error': 'TARGET_CONNECTION_REFUSED', server: 'berth', 'content-type': 'text/plain; charset=utf-8' });
@@ -24,7 +24,7 @@ describe('error answers', () => {
 
   it('502 when the target closes the connection without answering', async () => {
     const target = await startTarget('rude', (req) => req.socket.destroy());
-    const { port } = await startListener(forwardTo('g'), [fakeGroup('g', [target])]);
+    const { port } = await startListener(forwardTo('g'), [targetGroup('g', [target])]);
     const reply = await request(port, '/');
     expect([reply.status, reply.headers['x-berth-error']]).toEqual([502, 'TARGET_CONNECTION_RESET']);
   });
@@ -32,7 +32,7 @@ describe('error answers', () => {
   it('503 when the target group has no registered targets, or does not exist', async () => {
     const { port } = await startListener(
       { listener: { defaultAction: { forward: 'empty' }, rules: [{ priority: 1, conditions: { pathPattern: ['/ghost'] }, action: { forward: 'ghost' } }] } },
-      [fakeGroup('empty', [])],
+      [targetGroup('empty', [])],
     );
     const empty = await request(port, '/');
     expect([empty.status, empty.headers['x-berth-error']]).toEqual([503, 'NO_REGISTERED_TARGETS']);
@@ -43,7 +43,7 @@ describe('error answers', () => {
 
   it('504 when the target is silent past the idle timeout', async () => {
     const target = await startTarget('silent', () => undefined);
-    const { port, records } = await startListener({ idleTimeoutSeconds: 1, ...forwardTo('g') }, [fakeGroup('g', [target])]);
+    const { port, records } = await startListener({ idleTimeoutSeconds: 1, ...forwardTo('g') }, [targetGroup('g', [target])]);
     const started = Date.now();
     const reply = await request(port, '/slow');
     expect([reply.status, reply.headers['x-berth-error']]).toEqual([504, 'TARGET_TIMEOUT']);
@@ -54,14 +54,14 @@ describe('error answers', () => {
 
   it('504 when the target does not accept the connection in time', async () => {
     const hung = await unacceptingPort();
-    const { port } = await startListener(forwardTo('g'), [fakeGroup('g', [{ id: 'hung:1', host: '127.0.0.1', port: hung }])], { connectTimeoutMs: 300 });
+    const { port } = await startListener(forwardTo('g'), [targetGroup('g', [{ id: 'hung:1', host: '127.0.0.1', port: hung }])], { connectTimeoutMs: 300 });
     const reply = await request(port, '/');
     expect([reply.status, reply.headers['x-berth-error']]).toEqual([504, 'TARGET_CONNECT_TIMEOUT']);
   });
 
   it('400 for two Host headers, or an absolute-form target naming another host; 405 for TRACE', async () => {
     const target = await startTarget('t');
-    const { port } = await startListener(forwardTo('g'), [fakeGroup('g', [target])]);
+    const { port } = await startListener(forwardTo('g'), [targetGroup('g', [target])]);
     const twoHosts = await raw(port, 'GET / HTTP/1.1\r\nHost: a.example.com\r\nHost: b.example.com\r\n\r\n');
     expect(twoHosts).toMatch(/^HTTP\/1.1 400 Bad Request\r\n/);
     expect(twoHosts).toContain('x-berth-error: DUPLICATE_HOST_HEADER\r\n');
@@ -75,7 +75,7 @@ describe('error answers', () => {
 
   it('400 for a request Node cannot parse, and the listener carries on', async () => {
     const target = await startTarget('t');
-    const { port } = await startListener(forwardTo('g'), [fakeGroup('g', [target])]);
+    const { port } = await startListener(forwardTo('g'), [targetGroup('g', [target])]);
     expect(await raw(port, 'GARBAGE\r\n\r\n')).toMatch(/^HTTP\/1.1 400 Bad Request\r\n[\s\S]*x-berth-error: BAD_REQUEST/);
     expect((await request(port, '/')).status).toBe(200);
   });
@@ -91,7 +91,7 @@ describe('client going away', () => {
       arrived = Date.now();
       req.socket.once('close', () => (upstreamClosed = Date.now()));
     });
-    const group = fakeGroup('g', [target]);
+    const group = targetGroup('g', [target]);
     const { port, records } = await startListener(forwardTo('g'), [group]);
     const client = net.connect(port, '127.0.0.1');
     client.on('error', () => undefined);
@@ -111,7 +111,7 @@ describe('client going away', () => {
       res.on('close', () => clearInterval(timer));
     });
     onCleanup(() => target.server.closeAllConnections());
-    const { port } = await startListener(forwardTo('g'), [fakeGroup('g', [target])]);
+    const { port } = await startListener(forwardTo('g'), [targetGroup('g', [target])]);
     const client = net.connect(port, '127.0.0.1');
     client.on('error', () => undefined);
     client.write('GET /stream HTTP/1.1\r\nHost: a.example.com\r\n\r\n');

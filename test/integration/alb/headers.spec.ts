@@ -2,13 +2,13 @@
 // X-Amzn-Trace-Id, Host as AWS rewrites it, hop-by-hop fields, Expect: 100-continue, cookies.
 import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, fakeGroup, raw, request, startListener, startTarget, type SeenRequest } from './alb-fixtures.js';
+import { cleanup, targetGroup, raw, request, startListener, startTarget, type SeenRequest } from './alb-fixtures.js';
 
 afterEach(cleanup);
 
 const TRACE_ROOT = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
 
-async function forwarding(lb: { preserveHostHeader?: boolean; xffHeaderProcessingMode?: string; port?: number } = {}, groupOptions = {}) {
+async function forwarding(lb: { preserveHostHeader?: boolean; xffHeaderProcessingMode?: string; port?: number } = {}, groupConfig: Record<string, unknown> = {}) {
   const target = await startTarget('t1', (req, res) => {
     res.setHeader('set-cookie', ['app=1']);
     res.setHeader('connection', 'keep-alive');
@@ -16,7 +16,7 @@ async function forwarding(lb: { preserveHostHeader?: boolean; xffHeaderProcessin
     res.end('ok');
   });
   const { port: listenerPort, ...rest } = lb;
-  const running = await startListener({ ...rest, listener: { ...(listenerPort ? { port: listenerPort } : {}), defaultAction: { forward: 'g' } } }, [fakeGroup('g', [target], groupOptions)]);
+  const running = await startListener({ ...rest, listener: { ...(listenerPort ? { port: listenerPort } : {}), defaultAction: { forward: 'g' } } }, [targetGroup('g', [target], groupConfig)]);
   const seen = async (path: string, options: Parameters<typeof request>[2] = {}): Promise<SeenRequest> => {
     await request(running.port, path, options);
     return target.seen.at(-1)!;
@@ -108,12 +108,23 @@ describe('forwarded request headers', () => {
 });
 
 describe('responses passed back', () => {
-  it('strips the target hop-by-hop headers and appends stickiness cookies to Set-Cookie', async () => {
-    const { port } = await forwarding({}, { setCookies: ['AWSALB=abc; Path=/'], responseCookies: ['AWSALBAPP-0=xyz; Path=/'] });
+  it('strips the target hop-by-hop headers and appends target stickiness cookies (lb_cookie) to Set-Cookie', async () => {
+    const { port } = await forwarding({}, { stickiness: { enabled: true, type: 'lb_cookie', durationSeconds: 60 } });
     const reply = await request(port, '/');
     expect(reply.body).toBe('ok');
-    expect(reply.headers['set-cookie']).toEqual(['app=1', 'AWSALBAPP-0=xyz; Path=/', 'AWSALB=abc; Path=/']);
+    const cookies = reply.headers['set-cookie']!;
+    expect(cookies[0]).toBe('app=1');
+    expect(cookies.slice(1).map((c) => c.split('=')[0])).toEqual(['AWSALB', 'AWSALBCORS']);
     expect(reply.headers['keep-alive']).not.toBe('timeout=5');
+    // The cookie brings the client back to the same target.
+    const again = await request(port, '/', { headers: { cookie: cookies[1]!.split(';')[0] } });
+    expect(again.status).toBe(200);
+  });
+
+  it('adds the AWSALBAPP cookie when the target sets the application cookie (app_cookie)', async () => {
+    const { port } = await forwarding({}, { stickiness: { enabled: true, type: 'app_cookie', cookieName: 'app', durationSeconds: 60 } });
+    const cookies = (await request(port, '/')).headers['set-cookie']!;
+    expect(cookies.map((c) => c.split('=')[0])).toEqual(['app', 'AWSALBAPP-0']);
   });
 
   it('streams a large chunked body through unchanged', async () => {
@@ -122,7 +133,7 @@ describe('responses passed back', () => {
       res.write(big.slice(0, 1_000_000));
       setTimeout(() => res.end(big.slice(1_000_000)), 20);
     });
-    const { port } = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [fakeGroup('g', [target])]);
+    const { port } = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [targetGroup('g', [target])]);
     const reply = await request(port, '/');
     expect(reply.body.length).toBe(big.length);
     const upload = await request(port, '/up', { method: 'POST', body: big });

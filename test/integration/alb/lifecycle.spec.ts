@@ -9,7 +9,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BerthError } from '../../../shared/errors.js';
-import { cleanup, fakeGroup, onCleanup, request, startListener, startTarget } from './alb-fixtures.js';
+import { cleanup, targetGroup, onCleanup, request, startListener, startTarget } from './alb-fixtures.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 afterEach(cleanup);
@@ -24,7 +24,7 @@ const refused = (port: number) =>
 describe('listener lifecycle', () => {
   it('fails a listener whose port is taken, naming it, while the others keep serving', async () => {
     const target = await startTarget('t');
-    const running = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [fakeGroup('g', [target])]);
+    const running = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [targetGroup('g', [target])]);
     const squatter = net.createServer();
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
     onCleanup(() => new Promise((resolve) => squatter.close(resolve)));
@@ -39,7 +39,7 @@ describe('listener lifecycle', () => {
 
   it('refuses connections while disabled and serves again when enabled', async () => {
     const target = await startTarget('t');
-    const { listener, port } = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [fakeGroup('g', [target])]);
+    const { listener, port } = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [targetGroup('g', [target])]);
     await listener.setEnabled(false);
     expect(listener.listening).toBe(false);
     expect(await refused(port)).toBe(true);
@@ -53,7 +53,7 @@ describe('listener lifecycle', () => {
       if (req.url === '/slow') release = () => res.end('slow done');
       else res.end('fast');
     });
-    const { listener, port } = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [fakeGroup('g', [target])]);
+    const { listener, port } = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [targetGroup('g', [target])]);
     const agent = new http.Agent({ keepAlive: true });
     onCleanup(() => agent.destroy());
     const get = (path: string, via: http.Agent | false) =>
@@ -88,7 +88,7 @@ describe('listener lifecycle', () => {
     await new Promise<void>((resolve) => secureTarget.listen(0, '127.0.0.1', resolve));
     onCleanup(() => new Promise((resolve) => (secureTarget.closeAllConnections(), secureTarget.close(resolve))));
     const target = { id: 'secure-1', host: '127.0.0.1', port: (secureTarget.address() as net.AddressInfo).port };
-    const { port } = await startListener({ listener: { protocol: 'HTTPS', certificates: 'auto', defaultAction: { forward: 'secure' } } }, [fakeGroup('secure', [target], { protocol: 'HTTPS' })], { tls });
+    const { port } = await startListener({ listener: { protocol: 'HTTPS', certificates: 'auto', defaultAction: { forward: 'secure' } } }, [targetGroup('secure', [target], { protocol: 'HTTPS' })], { tls });
     const body = await new Promise<string>((resolve, reject) =>
       https.get({ host: '127.0.0.1', port, path: '/', rejectUnauthorized: false, servername: 'app.demo.localhost' }, (res) => {
         let text = '';

@@ -1,13 +1,13 @@
 // Routing through a real listener to real loopback targets: host, path and every condition type,
 // priority order, the default action, disabled rules, and live rule changes without rebinding.
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, fakeGroup, request, startListener, startTarget } from './alb-fixtures.js';
+import { cleanup, targetGroup, request, startListener, startTarget } from './alb-fixtures.js';
 
 afterEach(cleanup);
 
 async function setup() {
   const names = ['api', 'web', 'beta', 'admin', 'fallback'];
-  const groups = await Promise.all(names.map(async (n) => fakeGroup(n, [await startTarget(`${n}-1`)])));
+  const groups = await Promise.all(names.map(async (n) => targetGroup(n, [await startTarget(`${n}-1`)])));
   const running = await startListener(
     {
       listener: {

@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, fakeGroup, onCleanup, raw, startListener } from './alb-fixtures.js';
+import { cleanup, targetGroup, onCleanup, raw, startListener } from './alb-fixtures.js';
 import { eventually } from '../../helpers/eventually.js';
 
 afterEach(cleanup);
@@ -42,7 +42,7 @@ describe('WebSocket upgrades', () => {
     const b = await echoServer('b');
     const { port, records } = await startListener(
       { listener: { defaultAction: { fixedResponse: { statusCode: 404 } }, rules: [{ priority: 1, conditions: { pathPattern: ['/ws'] }, action: { forward: 'chat' } }] } },
-      [fakeGroup('chat', [a, b])],
+      [targetGroup('chat', [a, b])],
     );
     const ws = await open(`ws://127.0.0.1:${port}/ws`, { 'x-forwarded-for': '10.9.9.9' });
     const answers: string[] = [];
@@ -63,7 +63,7 @@ describe('WebSocket upgrades', () => {
 
   it('closes an upgraded connection that stays silent past the idle timeout', async () => {
     const a = await echoServer('a');
-    const { port } = await startListener({ idleTimeoutSeconds: 1, listener: { defaultAction: { forward: 'chat' } } }, [fakeGroup('chat', [a])]);
+    const { port } = await startListener({ idleTimeoutSeconds: 1, listener: { defaultAction: { forward: 'chat' } } }, [targetGroup('chat', [a])]);
     const ws = await open(`ws://127.0.0.1:${port}/`);
     const opened = Date.now();
     await new Promise((resolve) => ws.once('close', resolve));
@@ -71,7 +71,7 @@ describe('WebSocket upgrades', () => {
   });
 
   it('answers an upgrade it cannot forward raw, with the Berth error code', async () => {
-    const { port, records } = await startListener({ listener: { defaultAction: { forward: 'empty' } } }, [fakeGroup('empty', [])]);
+    const { port, records } = await startListener({ listener: { defaultAction: { forward: 'empty' } } }, [targetGroup('empty', [])]);
     const response = await raw(port, 'GET / HTTP/1.1\r\nHost: a.example.com\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
     expect(response).toMatch(/^HTTP\/1.1 503 Service Unavailable\r\n/);
     expect(response).toContain('x-berth-error: NO_REGISTERED_TARGETS\r\n');
@@ -80,7 +80,7 @@ describe('WebSocket upgrades', () => {
 
   it('refuses upgrades to anything but WebSocket', async () => {
     const a = await echoServer('a');
-    const { port } = await startListener({ listener: { defaultAction: { forward: 'chat' } } }, [fakeGroup('chat', [a])]);
+    const { port } = await startListener({ listener: { defaultAction: { forward: 'chat' } } }, [targetGroup('chat', [a])]);
     const response = await raw(port, 'GET / HTTP/1.1\r\nHost: a.example.com\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n');
     expect(response).toContain('x-berth-error: UNSUPPORTED_UPGRADE\r\n');
   });
