@@ -85,7 +85,8 @@ export function zeroConfig(containers: readonly ContainerSnapshot[], options: { 
         ],
       },
     ],
-    targetGroups: routes.map((r) => ({
+    // The plain host and `<lowest port>.<host>` share one group.
+    targetGroups: [...new Map(routes.map((r) => [r.group, r])).values()].map((r) => ({
       name: r.group,
       protocol: 'HTTP',
       port: r.selector.containerPort,

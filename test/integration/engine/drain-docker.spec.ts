@@ -1,0 +1,95 @@
+// A container stopped under load (200 req/s for 5 s): no 5xx for requests that began after it left
+// its group, and every request is answered; plus the listener's 502/503/504 answers.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { request } from 'undici';
+import { configSchema } from '../../../shared/model/index.js';
+import { BerthEngine } from '../../../main/engine/index.js';
+import { describeDocker, runId, startContainer, testDockerHost, type TestContainer } from '../../helpers/docker.js';
+import { eventually } from '../../helpers/eventually.js';
+import { freePort } from '../../helpers/free-port.js';
+
+describeDocker('draining and error answers', () => {
+  let engine: BerthEngine;
+  let port: number;
+  let pool: TestContainer[];
+  const label = { [`t.drain.${runId}`]: 'yes' };
+
+  beforeAll(async () => {
+    port = await freePort();
+    const closed = await freePort();
+    pool = await Promise.all([1, 2, 3].map(() => startContainer({ labels: label })));
+    const config = configSchema.parse({
+      loadBalancers: [{
+        name: 'web',
+        idleTimeoutSeconds: 1,
+        listeners: [{
+          port,
+          protocol: 'HTTP',
+          defaultAction: { forward: 'pool' },
+          rules: [
+            { priority: 1, conditions: { pathPattern: ['/refused*'] }, action: { forward: 'refused' } },
+            { priority: 2, conditions: { pathPattern: ['/empty*'] }, action: { forward: 'empty' } },
+          ],
+        }],
+      }],
+      targetGroups: [
+        { name: 'pool', protocol: 'HTTP', deregistrationDelaySeconds: 5, healthCheck: { path: '/health' }, targets: { docker: { labels: label, containerPort: 8081 } } },
+        { name: 'refused', protocol: 'HTTP', targets: { static: [`127.0.0.1:${closed}`] } },
+        { name: 'empty', protocol: 'HTTP', targets: {} },
+      ],
+    });
+    engine = new BerthEngine({ config, dataDir: '/tmp', dockerHost: testDockerHost(), healthCheckIntervalMs: 200 });
+    await engine.start();
+    await eventually(() => expect(engine.getState().targetGroups.find((g) => g.name === 'pool')!.targets.filter((t) => t.health === 'healthy')).toHaveLength(3), { timeoutMs: 20_000 });
+  }, 120_000);
+  afterAll(() => engine?.stop());
+
+  it('502 for a refused connection, 503 without targets, 504 past the idle timeout', async () => {
+    const r502 = await request(`http://127.0.0.1:${port}/refused`);
+    expect([r502.statusCode, r502.headers['x-berth-error']]).toEqual([502, expect.any(String)]);
+    await r502.body.dump();
+    const r503 = await request(`http://127.0.0.1:${port}/empty`);
+    expect(r503.statusCode).toBe(503);
+    await r503.body.dump();
+    const r504 = await request(`http://127.0.0.1:${port}/__slow?ms=2500`);
+    expect(r504.statusCode).toBe(504);
+    await r504.body.dump();
+  });
+
+  it('a container stopped under 200 req/s: no 5xx once it has left, every request answered', async () => {
+    const victim = pool[1]!;
+    let leftAt = Infinity;
+    const off = engine.on('targets', (e) => {
+      if (e.targetGroup === 'pool' && !e.targets.some((t) => t.id.startsWith(`${victim.name}:`) && t.health !== 'draining')) leftAt = Math.min(leftAt, performance.now());
+    });
+    const results: { start: number; status: number | 'error'; by?: string }[] = [];
+    const inFlight: Promise<void>[] = [];
+    const t0 = performance.now();
+    let stopped: Promise<void> | undefined;
+    for (let i = 0; performance.now() - t0 < 5000; i++) {
+      const start = performance.now();
+      inFlight.push(
+        request(`http://127.0.0.1:${port}/work`)
+          .then(async (r) => {
+            const text = await r.body.text();
+            results.push({ start, status: r.statusCode, by: r.statusCode === 200 ? (JSON.parse(text) as { name: string }).name : undefined });
+          })
+          .catch(() => void results.push({ start, status: 'error' })),
+      );
+      if (!stopped && performance.now() - t0 > 1500) stopped = victim.stop();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await Promise.all(inFlight);
+    await stopped;
+    off();
+    expect(results.length).toBeGreaterThan(600);
+    expect(leftAt).toBeLessThan(Infinity);
+    const after = results.filter((r) => r.start > leftAt);
+    expect(after.length).toBeGreaterThan(100);
+    expect(after.filter((r) => r.status !== 200)).toEqual([]);
+    expect(after.filter((r) => r.by === victim.name)).toEqual([]);
+    expect(results.filter((r) => r.status === 'error')).toEqual([]);
+    const before = results.filter((r) => r.start <= leftAt && r.status !== 200).length;
+    console.log(`[drain] ${results.length} requests; ${before} non-200 answers while ${victim.name} was shutting down before it left the group; 0 after`);
+  }, 60_000);
+});
