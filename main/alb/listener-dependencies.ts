@@ -1,12 +1,9 @@
 // What an HTTP listener needs from the target groups and the traffic recorder, stated as the
 // listener uses it, so it runs against the engine's runtimes and against small fakes alike.
 import type { TrafficRecord } from '../../shared/model/index.js';
+import type { PickContext } from '../targets/index.js';
 
-export interface PickContext {
-  clientIp: string;
-  cookieHeader?: string;
-  flowKey?: string;
-}
+export type { PickContext };
 
 export interface ForwardTarget {
   readonly id: string;

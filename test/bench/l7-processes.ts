@@ -7,8 +7,10 @@
 import * as http from 'node:http';
 import { createProxyServer } from 'http-proxy-3';
 import { Pool } from 'undici';
-import { HttpListener, type ForwardTargetGroup, type TrafficSink } from '../../main/alb/index.js';
-import type { Listener, LoadBalancer, Rule, TrafficRecord } from '../../shared/model/index.js';
+import { HttpListener } from '../../main/alb/index.js';
+import { TargetGroupRuntime } from '../../main/targets/index.js';
+import { TrafficRecorder } from '../../main/traffic/recorder.js';
+import { targetGroupSchema, type Listener, type LoadBalancer, type Rule } from '../../shared/model/index.js';
 
 const [role, portText, targetPortText, rulesText] = process.argv.slice(2);
 const port = Number(portText);
@@ -35,20 +37,11 @@ if (role === 'target') {
   server.listen(port, '127.0.0.1');
 } else if (role === 'berth') {
   const ruleCount = Number(rulesText ?? 1);
-  const target = { id: `target:${targetPort}`, host: '127.0.0.1', port: targetPort };
-  const group: ForwardTargetGroup = {
-    name: 'bench',
-    config: { protocol: 'HTTP' },
-    hasRegisteredTargets: () => true,
-    pick: () => ({ target, setCookies: [] }),
-    begin: () => undefined,
-    end: () => undefined,
-    responseCookies: () => [],
-  };
-  // A ring like the recorder's: records are built and kept, as in the product, then overwritten.
-  const ring: TrafficRecord[] = new Array<TrafficRecord>(10_000);
-  let next = 0;
-  const recorder: TrafficSink = { nextId: () => ++next, record: (r) => (ring[next % ring.length] = r) };
+  // The engine's own parts: a target group at runtime (health checks off, so no probe traffic
+  // competes with the load) and the bounded traffic recorder.
+  const group = new TargetGroupRuntime(targetGroupSchema.parse({ name: 'bench', protocol: 'HTTP' }), { healthChecks: false });
+  group.setTargets([{ id: `target:${targetPort}`, host: '127.0.0.1', port: targetPort, source: 'static' }]);
+  const recorder = new TrafficRecorder();
   const forward = { forward: { targetGroups: [{ name: 'bench', weight: 1 }], stickiness: undefined } };
   const rules: Rule[] = Array.from({ length: ruleCount }, (_, i) => ({
     priority: i + 1,
