@@ -38,7 +38,7 @@ export function registerUpCommand(program: Command, dataDir: () => string): void
       if (docker.connected) print(`docker: connected to ${docker.endpoint} (${docker.source})`);
       else {
         process.stderr.write(
-          `docker: not reachable at ${docker.endpoint} (from ${docker.source})${docker.error ? `: ${docker.error}` : ''}\n` +
+          `docker: ${docker.error ?? `not reachable at ${docker.endpoint} (from ${docker.source})`}\n` +
             '  Start Docker, or point Berth at it with DOCKER_HOST or --docker-host. Static targets work meanwhile; Berth keeps retrying.\n',
         );
       }

@@ -254,7 +254,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       group.setTargets(desiredTargets(tg, this.containers, this.apiTargets.get(tg.name)));
       const after = membership(group);
       if (before !== after) {
-        this.emit('targets', { targetGroup: tg.name, targets: group.snapshot().map((t) => ({ id: t.id, health: t.health })) });
+        this.emit('targets', { targetGroup: tg.name, targets: registered(group).map((t) => ({ id: t.id, health: t.health })) });
       }
     }
   }
@@ -269,10 +269,13 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
   }
 }
 
+/** Targets still registered: draining ones are on their way out and get no new requests. */
+function registered(group: TargetGroupRuntime) {
+  return group.snapshot().filter((t) => t.health !== 'draining' && t.health !== 'unused');
+}
+
 function membership(group: TargetGroupRuntime): string {
-  return group
-    .snapshot()
-    .filter((t) => t.health !== 'draining' && t.health !== 'unused')
+  return registered(group)
     .map((t) => t.id)
     .sort()
     .join(',');

@@ -1,0 +1,87 @@
+// The `berth` command as a user runs it: validate's exit codes and output, `up` printing targets
+// as containers come and go and stopping cleanly on SIGINT, `targets` printing the table.
+import { afterAll, expect, it, describe } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeDocker, runId, startContainer, testDockerHost } from '../../helpers/docker.js';
+import { eventually } from '../../helpers/eventually.js';
+import { freePort } from '../../helpers/free-port.js';
+
+const berth = fileURLToPath(new URL('../../../bin/berth.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'berth-cli-'));
+
+describe('berth validate', () => {
+  it('exits 0 with a one-line summary for the example config', () => {
+    const example = fileURLToPath(new URL('../../../../shared/docs/berth.example.yaml', import.meta.url));
+    const r = spawnSync(process.execPath, [berth, 'validate', '-c', example], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/ is valid: 2 load balancers, 4 listeners, 3 rules, 5 target groups$/);
+  });
+
+  it('exits 1 and prints every problem as FILE:LINE:COL  path  message', () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'loadBalancers:\n  - name: web\n    listeners:\n      - port: 99999\n        protocol: HTTP\n        defaultAction: { forward: users }\n        rules:\n          - prioirty: 1\n');
+    const r = spawnSync(process.execPath, [berth, 'validate', '-c', file], { encoding: 'utf8', cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual(
+      expect.arrayContaining([
+        `${file}:4:15  loadBalancers[0].listeners[0].port  a port is 1–65535, got 99999`,
+        `${file}:8:13  loadBalancers[0].listeners[0].rules[0].prioirty  unknown key "prioirty" — did you mean "priority"?`,
+      ]),
+    );
+  });
+
+  it('names a missing file', () => {
+    const r = spawnSync(process.execPath, [berth, 'validate', '-c', join(dir, 'nope.yaml')], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('nope.yaml:1:1  (file)  no such file');
+  });
+});
+
+describeDocker('berth up and berth targets', () => {
+  const children: ReturnType<typeof spawn>[] = [];
+  afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+
+  it('prints targets as containers come and go, and stops cleanly on SIGINT', async () => {
+    const port = await freePort();
+    const label = `t.cli.${runId}`;
+    const file = join(dir, 'berth.yaml');
+    writeFileSync(file, `loadBalancers:\n  - name: web\n    listeners:\n      - port: ${port}\n        protocol: HTTP\n        defaultAction: { forward: app }\ntargetGroups:\n  - name: app\n    protocol: HTTP\n    targets:\n      docker: { labels: { ${label}: "1" }, containerPort: 8081 }\n`);
+    const child = spawn(process.execPath, [berth, 'up', '-c', file, '--data-dir', dir, '--docker-host', testDockerHost()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    await eventually(() => expect(out).toContain(`listening web ${port}/HTTP`), { timeoutMs: 15_000 });
+    const c = await startContainer({ labels: { [label]: '1' } });
+    await eventually(() => expect(out).toContain(`app: 1 target  ${c.name}:${c.hostPort()}`), { timeoutMs: 10_000 });
+    const table = spawnSync(process.execPath, [berth, 'targets', '-c', file, '--docker-host', testDockerHost()], { encoding: 'utf8' });
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`app\\s+${c.name}:${c.hostPort()}\\s+127\\.0\\.0\\.1:${c.hostPort()}\\s+docker\\s+${c.name}\\s+running`));
+    await c.stop();
+    await eventually(() => expect(out).toContain('app: 0 targets'), { timeoutMs: 10_000 });
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(0);
+    expect(out).toContain('SIGINT: stopping');
+  }, 60_000);
+
+  it('starts without Docker and says where it looked', async () => {
+    const port = await freePort();
+    const file = join(dir, 'static.yaml');
+    writeFileSync(file, `loadBalancers:\n  - name: web\n    listeners:\n      - port: ${port}\n        protocol: HTTP\n        defaultAction: { fixedResponse: { statusCode: 200, messageBody: up } }\n`);
+    const child = spawn(process.execPath, [berth, 'up', '-c', file, '--data-dir', dir, '--docker-host', 'unix:///nonexistent/docker.sock'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    await eventually(() => expect(out).toContain('docker: cannot reach Docker at unix:///nonexistent/docker.sock (from --docker-host)'), { timeoutMs: 15_000 });
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    expect(await res.text()).toBe('up');
+    child.kill('SIGTERM');
+    expect(await new Promise((r) => child.once('exit', r))).toBe(0);
+  }, 30_000);
+});
