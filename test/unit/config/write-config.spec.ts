@@ -61,7 +61,10 @@ describe('config writes', () => {
     `;
     for (let round = 0; round < 12; round++) {
       const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', writer], { stdio: 'ignore' });
-      await new Promise((r) => setTimeout(r, 600 + Math.random() * 400));
+      // Kill only once the writer is busy writing (its start-up time varies with load), at a random moment.
+      const seen = readFileSync(file, 'utf8').slice(0, 20);
+      for (let waited = 0; waited < 15_000 && readFileSync(file, 'utf8').slice(0, 20) === seen; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, Math.random() * 60));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const text = readFileSync(file, 'utf8');
