@@ -5,6 +5,7 @@ import { registerTargetsCommand } from './targets-command.js';
 import { registerValidateCommand } from './validate-command.js';
 
 import { registerExportCommand, registerImportCommand } from './export-command.js';
+import { registerStatusCommand } from './status-command.js';
 import { resolveDataDir } from '../config/data-dir.js';
 
 const program = new Command('berth')
@@ -20,5 +21,6 @@ registerTargetsCommand(program);
 
 registerExportCommand(program);
 registerImportCommand(program);
+registerStatusCommand(program, dataDir);
 
 await program.parseAsync(process.argv);

@@ -3,10 +3,12 @@
 import type { Command } from 'commander';
 import { BerthEngine } from '../engine/index.js';
 import { loadConfigOrExit } from './config-option.js';
+import { startControl, type ControlServer } from '../control/index.js';
 
 interface UpOptions {
   config?: string;
   dockerHost?: string;
+  control?: string;
 }
 
 export function registerUpCommand(program: Command, dataDir: () => string): void {
@@ -15,6 +17,7 @@ export function registerUpCommand(program: Command, dataDir: () => string): void
     .description('run the load balancers headless: discover containers, start listeners, print targets as they change')
     .option('-c, --config <file>', 'berth.yaml to load (default: ./berth.yaml; none → zero-config)')
     .option('--docker-host <url>', 'Docker endpoint, e.g. unix:///var/run/docker.sock (default: DOCKER_HOST, then the current context)')
+    .option('--control <host:port>', 'where the control API and dashboard listen (default: 127.0.0.1 on a random port)')
     .action(async (opts: UpOptions) => {
       const loaded = await loadConfigOrExit(opts.config);
       const engine = new BerthEngine({
@@ -43,12 +46,22 @@ export function registerUpCommand(program: Command, dataDir: () => string): void
         );
       }
 
+      let control: ControlServer | undefined;
+      try {
+        control = await startControl(engine, { dataDir: dataDir(), ...(opts.control ? { control: opts.control } : {}), ...(loaded.file ? { configFile: loaded.file } : {}) });
+        print(`dashboard: ${control.url}/ (log in: open the link below; it carries the token)`);
+        // The login link goes to the terminal only, never to a log line with a timestamp prefix.
+        process.stdout.write(`  ${control.dashboardUrl}\n`);
+      } catch (err) {
+        process.stderr.write(`control API not started: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
         stopping = true;
         print(`${signal}: stopping`);
-        engine.stop().then(
+        Promise.all([control?.close(), engine.stop()]).then(
           () => process.exit(0),
           (err: unknown) => {
             process.stderr.write(`error while stopping: ${String(err)}\n`);

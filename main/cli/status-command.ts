@@ -1,0 +1,64 @@
+// `berth status` and `berth traffic`: read a running Berth through its control API (control.json).
+import type { Command } from 'commander';
+import WebSocket from 'ws';
+import { HttpBerthClient, type SocketConstructor } from '../../shared/contract/index.js';
+import type { TrafficRecord } from '../../shared/model/index.js';
+import { readControlFile } from '../control/index.js';
+
+async function client(dataDir: string): Promise<HttpBerthClient> {
+  const endpoint = await readControlFile(dataDir);
+  return new HttpBerthClient({ baseUrl: endpoint.url, token: endpoint.token, WebSocket: WebSocket as unknown as SocketConstructor });
+}
+
+function fail(err: unknown): never {
+  process.stderr.write(`berth: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+
+export function registerStatusCommand(program: Command, dataDir: () => string): void {
+  program
+    .command('status')
+    .description('what a running Berth serves: listeners with URLs, target health, problems')
+    .action(async () => {
+      try {
+        const state = await (await client(dataDir())).call('getState', {});
+        const d = state.discovery;
+        process.stdout.write(`mode ${state.mode}${state.configFile ? ` (${state.configFile})` : ''}${state.paused ? ', traffic PAUSED' : ''}\n`);
+        process.stdout.write(`docker ${d.connected ? 'connected' : 'NOT connected'} ${d.endpoint}${d.stale ? ' (stale)' : ''}\n`);
+        for (const lb of state.loadBalancers) for (const l of lb.listeners) process.stdout.write(`listener ${lb.name} ${l.id.padEnd(10)} ${l.status.padEnd(8)} ${l.url ?? ''}${l.error ? `  ${l.error}` : ''}\n`);
+        for (const g of state.targetGroups) {
+          process.stdout.write(`group ${g.name} (${g.protocol}): ${g.targets.length} target${g.targets.length === 1 ? '' : 's'}\n`);
+          for (const t of g.targets) process.stdout.write(`  ${t.id.padEnd(32)} ${t.health.padEnd(10)} ${t.reason ?? ''}\n`);
+        }
+        for (const p of state.problems) process.stdout.write(`problem ${p.source}: ${p.message}${p.where ? ` (${p.where})` : ''}\n`);
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+  program
+    .command('traffic')
+    .description('recent requests and connections of a running Berth')
+    .option('-f, --follow', 'keep printing new traffic')
+    .option('--listener <id>', 'e.g. 8080/HTTP')
+    .option('--target-group <name>')
+    .option('--status <class>', '2xx, 3xx, 4xx, 5xx or error')
+    .option('-n, --limit <n>', 'how many recent records', '50')
+    .action(async (opts: { follow?: boolean; listener?: string; targetGroup?: string; status?: string; limit: string }) => {
+      try {
+        const c = await client(dataDir());
+        const filter = { ...(opts.listener ? { listener: opts.listener } : {}), ...(opts.targetGroup ? { targetGroup: opts.targetGroup } : {}), ...(opts.status ? { statusClass: opts.status as '2xx' } : {}) };
+        const { records } = await c.call('getTraffic', { ...filter, limit: Number(opts.limit) });
+        records.forEach(printRecord);
+        if (!opts.follow) return c.close();
+        c.subscribe('traffic', ({ records: batch }) => batch.filter((r) => (!filter.listener || r.listener === filter.listener) && (!filter.targetGroup || r.targetGroup === filter.targetGroup)).forEach(printRecord));
+      } catch (err) {
+        fail(err);
+      }
+    });
+}
+
+function printRecord(r: TrafficRecord): void {
+  const what = r.method ? `${r.method} ${r.host ?? ''}${r.path ?? ''}` : `${r.kind.toUpperCase()} ${r.client}`;
+  process.stdout.write(`${new Date(r.startedAt).toISOString().slice(11, 23)} ${String(r.status ?? r.error ?? '-').padEnd(4)} ${r.durationMs.toFixed(1).padStart(7)}ms ${r.listener.padEnd(10)} ${what} → ${r.target ?? '-'}${r.rule ? ` (rule ${r.rule})` : ''}\n`);
+}

@@ -1,0 +1,102 @@
+// The contract's methods implemented on the engine: one function per method name, checked against
+// the method table at compile time. Transports (HTTP/WS, IPC, in-process) only decode, validate,
+// call and encode.
+import { BerthError } from '../../shared/errors.js';
+import type { MethodInput, MethodName, MethodOutput, ExplainResult, UpdateConfigResult } from '../../shared/contract/index.js';
+import { compileRules } from '../../shared/rules/index.js';
+import type { BerthEngine } from '../engine/index.js';
+import { updateConfigFile } from '../config/write-config.js';
+import { exportConfig } from '../export/index.js';
+import { toHar } from '../traffic/export/har.js';
+import { toAccessLog } from '../traffic/export/access-log.js';
+
+export type Handlers = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> };
+
+export interface HandlerContext {
+  engine: BerthEngine;
+  /** berth.yaml, where updateConfig writes; absent in zero-config mode. */
+  configFile?: string | undefined;
+}
+
+export function createHandlers({ engine, configFile }: HandlerContext): Handlers {
+  return {
+    getState: async () => engine.getState(),
+    getTraffic: async ({ limit, ...query }) => ({ records: engine.recorder.recent(limit ?? 500, query), capacity: engine.recorder.capacity }),
+    getRequest: async ({ id }) => {
+      const record = engine.recorder.get(id);
+      if (!record) throw new BerthError('NOT_FOUND', `no traffic record ${id} (the recorder keeps the last ${engine.recorder.capacity})`);
+      return record;
+    },
+    explain: async (input) => explain(engine, input),
+    setListenerEnabled: async ({ loadBalancer, listener, enabled }) => {
+      await engine.setListenerEnabled(loadBalancer, listener, enabled);
+      return { ok: true as const };
+    },
+    setRuleEnabled: async ({ loadBalancer, listener, priority, enabled }) => {
+      await engine.setRuleEnabled(loadBalancer, listener, priority, enabled);
+      return { ok: true as const };
+    },
+    pauseAll: async ({ paused }) => {
+      await engine.pauseAll(paused);
+      return { ok: true as const };
+    },
+    registerTarget: async ({ targetGroup, host, port }) => {
+      const id = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+      engine.registerTarget(targetGroup, { id, host, port, source: 'api' });
+      return { ok: true as const, id };
+    },
+    deregisterTarget: async ({ targetGroup, id }) => {
+      engine.deregisterTarget(targetGroup, id);
+      return { ok: true as const };
+    },
+    updateConfig: async ({ config }): Promise<UpdateConfigResult> => {
+      if (!configFile) throw new BerthError('BAD_INPUT', 'Berth runs in zero-config mode: start it with a berth.yaml (berth up -c FILE) to edit the config');
+      const result = await updateConfigFile(configFile, config as never);
+      if (!result.ok) return { ok: false, problems: result.problems.map((p) => ({ path: p.path, line: p.line, column: p.column, message: p.message })) };
+      await engine.replaceConfig(result.config);
+      return { ok: true, problems: [] };
+    },
+    getMetrics: async ({ windowSeconds }) => {
+      const state = engine.getState();
+      const inFlight = new Map(state.targetGroups.flatMap((g) => g.targets.map((t) => [`${g.name}\u0000${t.id}`, t.inFlight] as const)));
+      return engine.recorder.metrics(windowSeconds ?? 300).map((m) => ({ ...m, ...(m.target ? { inFlight: inFlight.get(`${m.targetGroup}\u0000${m.target}`) ?? 0 } : {}) }));
+    },
+    exportTraffic: async ({ format, limit, ...query }) => {
+      const records = engine.recorder.recent(limit ?? engine.recorder.capacity, query);
+      return format === 'har'
+        ? { text: JSON.stringify(toHar(records), null, 2), contentType: 'application/json' }
+        : { text: toAccessLog(records), contentType: 'text/plain' };
+    },
+    exportConfig: async ({ format, syntax }) => {
+      const result = exportConfig(engine.config, { format, ...(syntax ? { syntax } : {}) });
+      return { text: result.text, warnings: result.warnings.map((w) => w.message), ...(result.ecs ? { ecs: result.ecs.text } : {}) };
+    },
+  };
+}
+
+function explain(engine: BerthEngine, input: MethodInput<'explain'>): ExplainResult {
+  let url: URL;
+  try {
+    url = new URL(input.url);
+  } catch {
+    throw new BerthError('BAD_INPUT', `not a URL: ${input.url}`);
+  }
+  const scheme = url.protocol === 'https:' ? 'HTTPS' : 'HTTP';
+  const port = Number(url.port || (scheme === 'HTTPS' ? 443 : 80));
+  for (const lb of engine.config.loadBalancers) {
+    if (lb.type !== 'application') continue;
+    const listener = lb.listeners.find((l) => l.port === port && l.protocol === scheme);
+    if (!listener) continue;
+    const headers = Object.fromEntries(Object.entries(input.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const explanation = compileRules(listener).explain({
+      method: input.method.toUpperCase(),
+      host: headers.host ?? url.host,
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ''),
+      headers,
+      sourceIp: input.sourceIp ?? '127.0.0.1',
+    });
+    return { loadBalancer: lb.name, listener: `${listener.port}/${listener.protocol}`, explanation };
+  }
+  return { reason: `no application listener on ${scheme} port ${port}` };
+}

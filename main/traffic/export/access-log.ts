@@ -1,0 +1,51 @@
+// Recorded traffic as AWS ALB access-log lines (space-separated, quoted fields as AWS writes them),
+// so tools built for production logs read local ones too.
+import type { TrafficRecord } from '../../../shared/model/index.js';
+
+const quote = (s: string | undefined) => `"${(s ?? '-').replace(/"/g, '\\"')}"`;
+const seconds = (ms: number | undefined) => (ms === undefined ? '-1' : (ms / 1000).toFixed(3));
+
+export function toAccessLogLine(r: TrafficRecord): string {
+  const type = r.kind === 'websocket' ? 'ws' : r.listener.endsWith('/HTTPS') ? 'https' : 'http';
+  const scheme = type === 'https' ? 'https' : 'http';
+  const port = r.listener.split('/')[0];
+  const request = `${r.method ?? '-'} ${scheme}://${r.host ?? '-'}:${port}${r.path ?? '/'} HTTP/1.1`;
+  const target = r.target ? r.target.replace(/^(.*):(\d+)$/, '127.0.0.1:$2') : '-';
+  const ua = r.requestHeaders?.['user-agent'];
+  const action = r.targetGroup ? 'forward' : r.status && r.status >= 300 && r.status < 400 ? 'redirect' : 'fixed-response';
+  return [
+    type,
+    new Date(r.startedAt + r.durationMs).toISOString(),
+    `app/${r.loadBalancer}/local`,
+    r.client.includes(':') && !r.client.includes('.') ? `[${r.client}]:0` : `${r.client}:0`,
+    target,
+    '0.000',
+    r.targetGroup ? seconds(r.durationMs) : '-1',
+    '0.000',
+    String(r.status ?? '-'),
+    r.targetGroup && r.status && !r.error ? String(r.status) : '-',
+    String(r.bytesIn),
+    String(r.bytesOut),
+    quote(request),
+    quote(Array.isArray(ua) ? ua[0] : ua),
+    '-',
+    '-',
+    r.targetGroup ? `arn:berth:local:targetgroup/${r.targetGroup}` : '-',
+    quote(r.traceId),
+    quote(r.host),
+    '"-"',
+    r.rule === 'default' ? '0' : (r.rule ?? '-'),
+    new Date(r.startedAt).toISOString(),
+    quote(action),
+    '"-"',
+    quote(r.error),
+    quote(target),
+    quote(r.status !== undefined ? String(r.status) : '-'),
+    '"-"',
+    '"-"',
+  ].join(' ');
+}
+
+export function toAccessLog(records: readonly TrafficRecord[]): string {
+  return records.filter((r) => r.kind === 'http' || r.kind === 'websocket').map(toAccessLogLine).join('\n') + '\n';
+}

@@ -1,0 +1,4 @@
+export * from './methods.js';
+export * from './events.js';
+export * from './client.js';
+export * from './http-client.js';

@@ -1,0 +1,134 @@
+// The one contract every front end uses (UI over HTTP/WS or IPC, tray, CLI, tests): each method's
+// input schema (validated at runtime on every transport), its result type, a description and
+// whether it only reads. Types are inferred from here; nothing restates them.
+import { z } from 'zod';
+import type { EngineState, TrafficRecord } from '../model/index.js';
+import type { Explanation } from '../rules/index.js';
+import type { BerthErrorData } from '../errors.js';
+
+const name = z.string().min(1).max(64);
+const trafficFilter = {
+  listener: z.string().max(64).optional(),
+  rule: z.string().max(16).optional(),
+  targetGroup: z.string().max(64).optional(),
+  target: z.string().max(128).optional(),
+  statusClass: z.enum(['2xx', '3xx', '4xx', '5xx', 'error']).optional(),
+  text: z.string().max(200).optional(),
+};
+
+export interface MetricsSeriesPoint {
+  at: number;
+  requests: number;
+  p50: number;
+  p99: number;
+  errors5xx: number;
+}
+
+export interface GroupMetricsView {
+  targetGroup: string;
+  target?: string;
+  requests: number;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  status2xx: number;
+  status4xx: number;
+  status5xx: number;
+  errors: number;
+  inFlight?: number;
+  series: MetricsSeriesPoint[];
+}
+
+export interface ExplainResult {
+  loadBalancer?: string;
+  listener?: string;
+  explanation?: Explanation;
+  /** Why no listener takes the URL (wrong port, network listener, …). */
+  reason?: string;
+}
+
+export interface UpdateConfigResult {
+  ok: boolean;
+  problems: { path: string; line: number; column: number; message: string }[];
+}
+
+export interface MethodSpec<I extends z.ZodType, O> {
+  input: I;
+  /** Phantom: the result type. */
+  output?: O;
+  description: string;
+  readOnly: boolean;
+}
+
+/** `method<Result>()(inputSchema, description, readOnly)`: the input type is inferred from the schema. */
+const method =
+  <O>() =>
+  <I extends z.ZodType>(input: I, description: string, readOnly: boolean): MethodSpec<I, O> => ({ input, description, readOnly });
+
+export const methods = {
+  getState: method<EngineState>()(z.strictObject({}), 'Load balancers, listeners, rules, target groups with target health, containers, discovery, problems; versioned.', true),
+  getTraffic: method<{ records: TrafficRecord[]; capacity: number }>()(
+    z.strictObject({ ...trafficFilter, limit: z.number().int().min(1).max(10_000).optional(), beforeId: z.number().int().optional() }),
+    'Recent traffic records, newest last, filtered; page backwards with beforeId.',
+    true,
+  ),
+  getRequest: method<TrafficRecord>()(z.strictObject({ id: z.number().int() }), 'One traffic record in detail.', true),
+  explain: method<ExplainResult>()(
+    z.strictObject({ method: z.string().min(1).max(40), url: z.string().min(1).max(4096), headers: z.record(z.string(), z.string()).optional(), sourceIp: z.string().max(64).optional() }),
+    'Route tester: which rule takes a request, and why each rule before it did not.',
+    true,
+  ),
+  setListenerEnabled: method<{ ok: true }>()(
+    z.strictObject({ loadBalancer: name, listener: name, enabled: z.boolean() }),
+    'Turn a listener on or off (its socket closes while off).',
+    false,
+  ),
+  setRuleEnabled: method<{ ok: true }>()(
+    z.strictObject({ loadBalancer: name, listener: name, priority: z.number().int(), enabled: z.boolean() }),
+    'Switch one rule on or off at runtime (berth.yaml unchanged).',
+    false,
+  ),
+  pauseAll: method<{ ok: true }>()(z.strictObject({ paused: z.boolean() }), 'Pause or resume all listeners.', false),
+  registerTarget: method<{ ok: true; id: string }>()(
+    z.strictObject({ targetGroup: name, host: z.string().min(1).max(255), port: z.number().int().min(1).max(65535) }),
+    'Register a static host:port target in a group.',
+    false,
+  ),
+  deregisterTarget: method<{ ok: true }>()(
+    z.strictObject({ targetGroup: name, id: z.string().min(1).max(300) }),
+    'Deregister a target registered through the API (it drains first).',
+    false,
+  ),
+  updateConfig: method<UpdateConfigResult>()(
+    z.strictObject({ config: z.unknown() }),
+    'Replace the config: validated, written to berth.yaml atomically keeping comments, applied without restarting other listeners. An invalid one changes nothing.',
+    false,
+  ),
+  getMetrics: method<GroupMetricsView[]>()(
+    z.strictObject({ windowSeconds: z.number().int().min(10).max(3600).optional() }),
+    'Requests/s, latency percentiles and status counts per target group and target.',
+    true,
+  ),
+  exportTraffic: method<{ text: string; contentType: string }>()(
+    z.strictObject({ format: z.enum(['har', 'access-log']), limit: z.number().int().min(1).max(10_000).optional(), ...trafficFilter }),
+    'Recorded traffic as HAR 1.2 or AWS ALB access-log lines.',
+    true,
+  ),
+  exportConfig: method<{ text: string; warnings: string[]; ecs?: string }>()(
+    z.strictObject({ format: z.enum(['cloudformation', 'terraform']), syntax: z.enum(['yaml', 'json']).optional() }),
+    'The current config as CloudFormation or Terraform for AWS.',
+    true,
+  ),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = NonNullable<Methods[M]['output']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+export type CallResult<T> = { ok: true; result: T } | { ok: false; error: BerthErrorData };

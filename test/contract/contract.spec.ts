@@ -1,0 +1,184 @@
+// One contract suite, run against every transport: in-process and HTTP + WebSocket. A real engine
+// (without Docker) with a real listener in front of a real loopback target.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { HttpBerthClient, type BerthClient, type SocketConstructor } from '../../shared/contract/index.js';
+import { BerthEngine } from '../../main/engine/index.js';
+import { inProcessClient, startControl, type ControlServer } from '../../main/control/index.js';
+import { loadConfig } from '../../main/config/load-config.js';
+import { eventually } from '../helpers/eventually.js';
+import { freePort } from '../helpers/free-port.js';
+
+interface Fixture {
+  client: BerthClient;
+  engine: BerthEngine;
+  file: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+async function fixture(transport: 'in-process' | 'http'): Promise<Fixture> {
+  const target = http.createServer((req, res) => res.end(JSON.stringify({ path: req.url })));
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  const targetPort = (target.address() as { port: number }).port;
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'berth-contract-'));
+  const file = join(dir, 'berth.yaml');
+  writeFileSync(
+    file,
+    `# contract fixture\nloadBalancers:\n  - name: web\n    listeners:\n      - port: ${port} # the one listener\n        protocol: HTTP\n        defaultAction: { fixedResponse: { statusCode: 404, messageBody: none } }\n        rules:\n          - priority: 10\n            conditions: { pathPattern: ["/api/*"] }\n            action: { forward: api }\n          - priority: 20\n            conditions: { hostHeader: [www.demo.localhost] }\n            action: { fixedResponse: { statusCode: 200, messageBody: www } }\ntargetGroups:\n  - name: api\n    protocol: HTTP\n    healthCheck: { path: / }\n    targets:\n      static: ["127.0.0.1:${targetPort}"]\n`,
+  );
+  const loaded = await loadConfig(file);
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+  const engine = new BerthEngine({ config: loaded.config, configFile: file, dataDir: dir, discovery: false, healthCheckIntervalMs: 200 });
+  await engine.start();
+  let control: ControlServer | undefined;
+  let client: BerthClient;
+  if (transport === 'http') {
+    control = await startControl(engine, { dataDir: dir, configFile: file });
+    client = new HttpBerthClient({ baseUrl: control.url, token: control.token, WebSocket: WebSocket as unknown as SocketConstructor });
+  } else client = inProcessClient(engine, file);
+  return {
+    client,
+    engine,
+    file,
+    port,
+    close: async () => {
+      client.close?.();
+      await control?.close();
+      await engine.stop();
+      target.close();
+    },
+  };
+}
+
+for (const transport of ['in-process', 'http'] as const) {
+  describe(`contract over ${transport}`, () => {
+    let f: Fixture;
+    beforeAll(async () => {
+      f = await fixture(transport);
+    });
+    afterAll(() => f?.close());
+
+    it('getState: listeners, rules, groups with target health, a version', async () => {
+      const state = await f.client.call('getState', {});
+      expect(state.loadBalancers[0]!.listeners[0]).toMatchObject({ id: `${f.port}/HTTP`, status: 'ok', enabled: true });
+      expect(state.config.loadBalancers[0]!.listeners[0]!.rules.map((r) => r.priority)).toEqual([10, 20]);
+      await eventually(async () => expect((await f.client.call('getState', {})).targetGroups[0]!.targets[0]!.health).toBe('healthy'));
+      expect(state.version).toBeGreaterThan(0);
+    });
+
+    it('rejects bad input with BAD_INPUT, naming the field', async () => {
+      await expect(f.client.call('setListenerEnabled', { loadBalancer: 'web', listener: 'x' } as never)).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('enabled') });
+      await expect(f.client.call('getRequest', { id: 999999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('records traffic, serves it filtered, in detail, and streams it', async () => {
+      const batches: number[] = [];
+      const off = f.client.subscribe('traffic', (b) => batches.push(b.records.length));
+      await new Promise((r) => setTimeout(r, 300));
+      for (let i = 0; i < 5; i++) await (await fetch(`http://127.0.0.1:${f.port}/api/item/${i}`)).text();
+      await (await fetch(`http://127.0.0.1:${f.port}/nothing`)).text();
+      const { records } = await f.client.call('getTraffic', { targetGroup: 'api' });
+      expect(records.filter((r) => r.path?.startsWith('/api/item/'))).toHaveLength(5);
+      const notFound = await f.client.call('getTraffic', { statusClass: '4xx' });
+      expect(notFound.records.some((r) => r.path === '/nothing' && r.rule === 'default')).toBe(true);
+      const one = await f.client.call('getRequest', { id: records.at(-1)!.id });
+      expect(one).toMatchObject({ targetGroup: 'api', status: 200, rule: '10' });
+      await eventually(() => expect(batches.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(6));
+      off();
+    });
+
+    it('explains which rule matches and why earlier ones did not', async () => {
+      const r = await f.client.call('explain', { method: 'GET', url: `http://www.demo.localhost:${f.port}/home` });
+      expect(r.explanation?.matched.label).toBe('20');
+      expect(r.explanation?.rules[0]).toMatchObject({ priority: 10, outcome: 'failed' });
+      expect(r.explanation?.rules[0]!.failures[0]!.message).toContain('pathPattern');
+    });
+
+    it('turns a listener off and on; pauses all', async () => {
+      await f.client.call('setListenerEnabled', { loadBalancer: 'web', listener: `${f.port}/HTTP`, enabled: false });
+      await expect(fetch(`http://127.0.0.1:${f.port}/api/x`)).rejects.toThrow();
+      await f.client.call('setListenerEnabled', { loadBalancer: 'web', listener: `${f.port}/HTTP`, enabled: true });
+      expect((await fetch(`http://127.0.0.1:${f.port}/api/x`)).status).toBe(200);
+      await f.client.call('pauseAll', { paused: true });
+      await expect(fetch(`http://127.0.0.1:${f.port}/api/x`)).rejects.toThrow();
+      expect((await f.client.call('getState', {})).paused).toBe(true);
+      await f.client.call('pauseAll', { paused: false });
+      expect((await fetch(`http://127.0.0.1:${f.port}/api/x`)).status).toBe(200);
+    });
+
+    it('switches a rule off at runtime', async () => {
+      await f.client.call('setRuleEnabled', { loadBalancer: 'web', listener: `${f.port}/HTTP`, priority: 10, enabled: false });
+      expect((await fetch(`http://127.0.0.1:${f.port}/api/x`)).status).toBe(404);
+      await f.client.call('setRuleEnabled', { loadBalancer: 'web', listener: `${f.port}/HTTP`, priority: 10, enabled: true });
+      expect((await fetch(`http://127.0.0.1:${f.port}/api/x`)).status).toBe(200);
+    });
+
+    it('registers and deregisters a static target', async () => {
+      const { id } = await f.client.call('registerTarget', { targetGroup: 'api', host: '127.0.0.1', port: 1 });
+      expect((await f.client.call('getState', {})).targetGroups[0]!.targets.map((t) => t.id)).toContain(id);
+      await f.client.call('deregisterTarget', { targetGroup: 'api', id });
+      const t = (await f.client.call('getState', {})).targetGroups[0]!.targets.find((x) => x.id === id);
+      expect(t?.health ?? 'gone').toMatch(/draining|gone/);
+    });
+
+    it('updateConfig: every invalid update is refused with its field path and the file is untouched', async () => {
+      const before = readFileSync(f.file, 'utf8');
+      const current = (await f.client.call('getState', {})).config;
+      const bad: [string, (c: typeof current) => unknown][] = [
+        ['loadBalancers[0].listeners[0].port', (c) => ((c.loadBalancers[0]!.listeners[0]!.port = 0), c)],
+        ['loadBalancers[0].listeners[0].protocol', (c) => ((c.loadBalancers[0]!.listeners[0]!.protocol = 'FTP' as never), c)],
+        ['loadBalancers[0].listeners[0].rules[1].priority', (c) => ((c.loadBalancers[0]!.listeners[0]!.rules[1]!.priority = 10), c)],
+        ['loadBalancers[0].listeners[0].rules[0].action.forward', (c) => ((c.loadBalancers[0]!.listeners[0]!.rules[0]!.action = { forward: 'missing' } as never), c)],
+        ['loadBalancers[0].listeners[0].rules[0].conditions.hostHeader[0]', (c) => ((c.loadBalancers[0]!.listeners[0]!.rules[0]!.conditions = { hostHeader: ['localhost'] } as never), c)],
+        ['targetGroups[0].healthCheck.timeoutSeconds', (c) => ((c.targetGroups[0]!.healthCheck = { intervalSeconds: 5, timeoutSeconds: 9 } as never), c)],
+        ['targetGroups[0].targets.static[0]', (c) => ((c.targetGroups[0]!.targets = { static: ['nohost'] }), c)],
+        ['loadBalancers[0].name', (c) => ((c.loadBalancers[0]!.name = '-bad-'), c)],
+        ['loadBalancers[0].listeners[0].defaultAction.fixedResponse.statusCode', (c) => ((c.loadBalancers[0]!.listeners[0]!.defaultAction = { fixedResponse: { statusCode: '302' } } as never), c)],
+        ['loadBalancers[0].surprise', (c) => ({ ...c, loadBalancers: [{ ...c.loadBalancers[0], surprise: true }] })],
+      ];
+      for (const [path, mutate] of bad) {
+        const result = await f.client.call('updateConfig', { config: mutate(structuredClone(current)) });
+        expect(result.ok, path).toBe(false);
+        expect(result.problems.map((p) => p.path), path).toContain(path);
+        expect(readFileSync(f.file, 'utf8')).toBe(before);
+      }
+    });
+
+    it('updateConfig: a valid update keeps comments and takes effect without restarting the listener', async () => {
+      const current = (await f.client.call('getState', {})).config;
+      current.loadBalancers[0]!.listeners[0]!.rules[1]!.action = { fixedResponse: { statusCode: '200', messageBody: `www-${transport}` } };
+      const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const get = () => new Promise<{ body: string; socket: unknown }>((resolve) => http.get({ host: '127.0.0.1', port: f.port, path: '/', headers: { host: 'www.demo.localhost' }, agent: keepAlive }, (res) => { let b = ''; res.on('data', (d) => (b += d)); res.on('end', () => resolve({ body: b, socket: res.socket })); }));
+      const first = await get();
+      const result = await f.client.call('updateConfig', { config: current });
+      expect(result).toEqual({ ok: true, problems: [] });
+      const text = readFileSync(f.file, 'utf8');
+      expect(text).toContain('# contract fixture');
+      expect(text).toContain('# the one listener');
+      const second = await get();
+      expect(second.body).toBe(`www-${transport}`);
+      expect(second.socket).toBe(first.socket);
+      keepAlive.destroy();
+    });
+
+    it('exports traffic as HAR 1.2 and as ALB access-log lines', async () => {
+      const har = JSON.parse((await f.client.call('exportTraffic', { format: 'har', targetGroup: 'api' })).text);
+      expect(har.log.version).toBe('1.2');
+      const paths = har.log.entries.map((e: { request: { url: string } }) => new URL(e.request.url).pathname);
+      expect(paths).toContain('/api/item/0');
+      const log = (await f.client.call('exportTraffic', { format: 'access-log' })).text.trim().split('\n');
+      expect(log[0]).toMatch(/^http \S+Z app\/web\/local 127\.0\.0\.1:0 /);
+    });
+
+    it('exports the config for AWS', async () => {
+      const out = await f.client.call('exportConfig', { format: 'cloudformation' });
+      expect(out.text).toContain('AWS::ElasticLoadBalancingV2::ListenerRule');
+    });
+  });
+}
