@@ -8,3 +8,9 @@ export { compileNamePolicy, defaultCertificateNames, normalizeServername, type C
 export { DEFAULT_PERMITTED_DNS, isPermittedDnsName, permittedNames, type PermittedNames } from './name-constraints.js';
 export { loadUserCertificate, selectUserCertificate, type UserCertificate, type UserCertificateFiles } from './user-certificates.js';
 export { TlsError, type TlsErrorReason } from './tls-error.js';
+export { checkTrust, rootIdentity, systemTrustEnvironment, trustRoot, trustStores, untrustRoot } from './trust-store.js';
+export { BERTH_NICKNAME_PREFIX, rootNickname, type CommandResult, type RootIdentity, type TrustEnvironment, type TrustResult, type TrustStatus, type TrustStoreHandler, type UntrustTarget } from './trust-common.js';
+export { anchorFileName } from './trust-linux.js';
+export { findNssDatabases, parseCertutilList } from './trust-nss.js';
+export { parseThumbprints } from './trust-macos-windows.js';
+export { formatDoctor, runDoctor, type DoctorReport, type RuntimeAdvice } from './doctor.js';
