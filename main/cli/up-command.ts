@@ -35,27 +35,7 @@ export function registerUpCommand(program: Command, dataDir: () => string): void
       });
       engine.on('health', (e) => print(`${e.targetGroup}: ${e.target} ${e.from} → ${e.to}${e.reason ? ` (${e.reason})` : ''}`));
 
-      print(loaded.file ? `config ${loaded.file}` : 'no berth.yaml: zero-config mode (http://<service>.<project>.localhost:8080/, http://<container>.localhost:8080/)');
-      await engine.start();
-      const docker = engine.getState().discovery;
-      if (docker.connected) print(`docker: connected to ${docker.endpoint} (${docker.source})`);
-      else {
-        process.stderr.write(
-          `docker: ${docker.error ?? `not reachable at ${docker.endpoint} (from ${docker.source})`}\n` +
-            '  Start Docker, or point Berth at it with DOCKER_HOST or --docker-host. Static targets work meanwhile; Berth keeps retrying.\n',
-        );
-      }
-
       let control: ControlServer | undefined;
-      try {
-        control = await startControl(engine, { dataDir: dataDir(), ...(opts.control ? { control: opts.control } : {}), ...(loaded.file ? { configFile: loaded.file } : {}) });
-        print(`dashboard: ${control.url}/ (log in: open the link below; it carries the token)`);
-        // The login link goes to the terminal only, never to a log line with a timestamp prefix.
-        process.stdout.write(`  ${control.dashboardUrl}\n`);
-      } catch (err) {
-        process.stderr.write(`control API not started: ${err instanceof Error ? err.message : String(err)}\n`);
-      }
-
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
@@ -71,5 +51,25 @@ export function registerUpCommand(program: Command, dataDir: () => string): void
       };
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
+      print(loaded.file ? `config ${loaded.file}` : 'no berth.yaml: zero-config mode (http://<service>.<project>.localhost:8080/, http://<container>.localhost:8080/)');
+      await engine.start();
+      const docker = engine.getState().discovery;
+      if (docker.connected) print(`docker: connected to ${docker.endpoint} (${docker.source})`);
+      else {
+        process.stderr.write(
+          `docker: ${docker.error ?? `not reachable at ${docker.endpoint} (from ${docker.source})`}\n` +
+            '  Start Docker, or point Berth at it with DOCKER_HOST or --docker-host. Static targets work meanwhile; Berth keeps retrying.\n',
+        );
+      }
+
+      try {
+        control = await startControl(engine, { dataDir: dataDir(), ...(opts.control ? { control: opts.control } : {}), ...(loaded.file ? { configFile: loaded.file } : {}) });
+        print(`dashboard: ${control.url}/ (log in: open the link below; it carries the token)`);
+        // The login link goes to the terminal only, never to a log line with a timestamp prefix.
+        process.stdout.write(`  ${control.dashboardUrl}\n`);
+      } catch (err) {
+        process.stderr.write(`control API not started: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+
     });
 }

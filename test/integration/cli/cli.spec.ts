@@ -9,13 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { describeDocker, runId, startContainer, testDockerHost } from '../../helpers/docker.js';
 import { eventually } from '../../helpers/eventually.js';
 import { freePort } from '../../helpers/free-port.js';
+import { exampleConfigPaths } from '../../helpers/example-config.js';
 
 const berth = fileURLToPath(new URL('../../../bin/berth.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'berth-cli-'));
 
 describe('berth validate', () => {
   it('exits 0 with a one-line summary for the example config', () => {
-    const example = fileURLToPath(new URL('../../../../shared/docs/berth.example.yaml', import.meta.url));
+    const example = exampleConfigPaths()[0]!;
     const r = spawnSync(process.execPath, [berth, 'validate', '-c', example], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toMatch(/ is valid: 2 load balancers, 4 listeners, 3 rules, 5 target groups$/);

@@ -2,7 +2,7 @@
 // message for a person (the lines `berth validate` prints).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { exampleConfigPaths } from '../../helpers/example-config.js';
 import { parseConfigText, formatProblem } from '../../../main/config/load-config.js';
 
 const base = (rules: string, extra = '') => `loadBalancers:
@@ -147,11 +147,12 @@ const expected: Record<string, string[]> = {
 };
 
 describe('berth.yaml validation', () => {
-  it('accepts the example config as it is', () => {
-    const example = readFileSync(fileURLToPath(new URL('../../../../shared/docs/berth.example.yaml', import.meta.url)), 'utf8');
-    const result = parseConfigText(example, 'berth.example.yaml');
-    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
-  });
+  for (const path of exampleConfigPaths()) {
+    it(`accepts the example config as it is (${path.includes('fixtures') ? 'fixture copy' : '../shared/docs'})`, () => {
+      const result = parseConfigText(readFileSync(path, 'utf8'), 'berth.example.yaml');
+      expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
+    });
+  }
 
   it('has at least 20 invalid cases', () => {
     expect(Object.keys(cases).length).toBeGreaterThanOrEqual(20);
