@@ -6,6 +6,7 @@ import { registerValidateCommand } from './validate-command.js';
 
 import { registerExportCommand, registerImportCommand } from './export-command.js';
 import { registerStatusCommand } from './status-command.js';
+import { registerCaCommand } from './ca-command.js';
 import { resolveDataDir } from '../config/data-dir.js';
 
 const program = new Command('berth')
@@ -22,5 +23,6 @@ registerTargetsCommand(program);
 registerExportCommand(program);
 registerImportCommand(program);
 registerStatusCommand(program, dataDir);
+registerCaCommand(program, dataDir);
 
 await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import { BerthError } from '../../shared/errors.js';
 import { DockerDiscovery, type ContainerSnapshot } from '../discovery/index.js';
 import { TargetGroupRuntime } from '../targets/index.js';
 import { TrafficRecorder } from '../traffic/recorder.js';
+import { CertificateStore } from '../tls/index.js';
 import { zeroConfig } from '../config/zero-config.js';
 import { labelsToConfig } from '../config/labels.js';
 import { TypedEmitter, type EngineEvents } from './engine-events.js';
@@ -46,6 +47,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
   private readonly ruleSwitches = new Map<string, boolean>();
   private version = 0;
   private paused = false;
+  private certificateStore: CertificateStore | undefined;
   private started = false;
   private applying: Promise<void> = Promise.resolve();
 
@@ -58,11 +60,18 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       recorder: this.recorder,
       resolveTargetGroup: (name) => this.groups.get(name),
       factory: options.listenerFactory,
+      certificates: () => this.certificates,
       onChange: () => this.bump(),
       log: (level, message) => this.log(level, message),
     });
     this.discovery =
       options.discovery === false ? undefined : (options.discovery ?? new DockerDiscovery(options.dockerHost ? { dockerHost: options.dockerHost } : {}));
+  }
+
+  /** The one certificate store; the CA is loaded (or created) when the first HTTPS/TLS listener starts. */
+  get certificates(): CertificateStore {
+    this.certificateStore ??= new CertificateStore({ dataDir: this.options.dataDir, onEvent: (e) => e.type === 'ca-created' && this.log('info', `created Berth's local CA: ${e.file}`) });
+    return this.certificateStore;
   }
 
   get mode(): 'file' | 'zero-config' {
@@ -96,6 +105,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
     await this.listeners.stopAll();
     for (const group of this.groups.values()) group.close();
     this.groups.clear();
+    await this.certificateStore?.close();
   }
 
   /** Replaces berth.yaml's config (already validated): validate-then-swap, other listeners untouched. */

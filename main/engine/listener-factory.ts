@@ -2,6 +2,7 @@
 // main/alb, network listeners (TCP, TLS, UDP, TCP_UDP) from main/nlb.
 import { BerthError } from '../../shared/errors.js';
 import { HttpListener } from '../alb/index.js';
+import { HttpsListener } from '../alb/https-listener.js';
 import type { ListenerContext, ListenerRuntime } from './listener-runtime.js';
 
 export function createListener(ctx: ListenerContext): ListenerRuntime {
@@ -9,6 +10,8 @@ export function createListener(ctx: ListenerContext): ListenerRuntime {
   switch (listener.protocol) {
     case 'HTTP':
       return new HttpListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder });
+    case 'HTTPS':
+      return new HttpsListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder }, ctx.certificates);
     default:
       throw new BerthError('LISTENER_BIND_FAILED', `${loadBalancer.name} ${listener.port}/${listener.protocol}: ${listener.protocol} listeners are not available in this build`, {
         loadBalancer: loadBalancer.name,

@@ -3,6 +3,7 @@
 import type { Listener, LoadBalancer } from '../../shared/model/index.js';
 import type { TargetGroupRuntime } from '../targets/index.js';
 import type { TrafficRecorder } from '../traffic/recorder.js';
+import type { CertificateStore } from '../tls/index.js';
 
 export interface ListenerRuntime {
   readonly id: string;
@@ -20,6 +21,8 @@ export interface ListenerContext {
   resolveTargetGroup: (name: string) => TargetGroupRuntime | undefined;
   recorder: TrafficRecorder;
   dataDir: string;
+  /** The one certificate store (created, with the CA, on first need). */
+  certificates: () => CertificateStore;
 }
 
 export type ListenerFactory = (ctx: ListenerContext) => ListenerRuntime;

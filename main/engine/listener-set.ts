@@ -4,6 +4,7 @@ import type { BerthConfig, Listener, ListenerState, LoadBalancer } from '../../s
 import { BerthError } from '../../shared/errors.js';
 import type { TargetGroupRuntime } from '../targets/index.js';
 import type { TrafficRecorder } from '../traffic/recorder.js';
+import type { CertificateStore } from '../tls/index.js';
 import { createListener } from './listener-factory.js';
 import { listenerId, listenerKey, listenerUrl, type ListenerFactory, type ListenerRuntime } from './listener-runtime.js';
 import type { ProblemView } from './engine-state.js';
@@ -22,6 +23,7 @@ export interface ListenerSetOptions {
   recorder: TrafficRecorder;
   resolveTargetGroup: (name: string) => TargetGroupRuntime | undefined;
   factory?: ListenerFactory | undefined;
+  certificates: () => CertificateStore;
   onChange: () => void;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
@@ -113,6 +115,7 @@ export class ListenerSet {
         resolveTargetGroup: this.options.resolveTargetGroup,
         recorder: this.options.recorder,
         dataDir: this.options.dataDir,
+        certificates: this.options.certificates,
       });
       const live = entry.enabled && !this.paused;
       if (live) await entry.runtime.start();
