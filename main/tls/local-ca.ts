@@ -156,7 +156,7 @@ export function caOwner(): string {
 export async function createCa(dataDir: string, options: CreateCaOptions = {}): Promise<LocalCa> {
   const paths = caPaths(dataDir);
   if (!options.replace && (await caState(dataDir)) !== 'absent') {
-    throw new TlsError('ca-exists', `A Berth CA already exists in ${paths.dir}; \`berth ca reset\` replaces it.`, paths.cert);
+    throw new TlsError('ca-exists', `A Berth CA already exists (${paths.cert}); \`berth ca reset\` replaces it.`, paths.cert);
   }
   const now = options.now ?? new Date();
   const { publicKey, privateKey } = await generateKeyPairAsync('rsa', { modulusLength: 3072 });
