@@ -7,6 +7,7 @@ import { registerValidateCommand } from './validate-command.js';
 import { registerExportCommand, registerImportCommand } from './export-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerCaCommand } from './ca-command.js';
+import { registerStartCommand } from './start-command.js';
 import { resolveDataDir } from '../config/data-dir.js';
 
 const program = new Command('berth')
@@ -24,5 +25,6 @@ registerExportCommand(program);
 registerImportCommand(program);
 registerStatusCommand(program, dataDir);
 registerCaCommand(program, dataDir);
+registerStartCommand(program);
 
 await program.parseAsync(process.argv);

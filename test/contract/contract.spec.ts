@@ -10,6 +10,10 @@ import { HttpBerthClient, type BerthClient, type SocketConstructor } from '../..
 import { BerthEngine } from '../../main/engine/index.js';
 import { inProcessClient, startControl, type ControlServer } from '../../main/control/index.js';
 import { loadConfig } from '../../main/config/load-config.js';
+import { createHandlers } from '../../main/control/handlers.js';
+import { registerIpcBridge } from '../../main/electron/ipc-bridge.js';
+import { createPreloadApi } from '../../main/electron/preload-api.js';
+import { fakeIpcPair } from '../helpers/fake-ipc.js';
 import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/free-port.js';
 
@@ -21,7 +25,7 @@ interface Fixture {
   close(): Promise<void>;
 }
 
-async function fixture(transport: 'in-process' | 'http'): Promise<Fixture> {
+async function fixture(transport: 'in-process' | 'http' | 'ipc'): Promise<Fixture> {
   const target = http.createServer((req, res) => res.end(JSON.stringify({ path: req.url })));
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   const targetPort = (target.address() as { port: number }).port;
@@ -41,6 +45,10 @@ async function fixture(transport: 'in-process' | 'http'): Promise<Fixture> {
   if (transport === 'http') {
     control = await startControl(engine, { dataDir: dir, configFile: file });
     client = new HttpBerthClient({ baseUrl: control.url, token: control.token, WebSocket: WebSocket as unknown as SocketConstructor });
+  } else if (transport === 'ipc') {
+    const { ipcMain, ipcRenderer } = fakeIpcPair();
+    registerIpcBridge(ipcMain, { handlers: createHandlers({ engine, configFile: file }), events: inProcessClient(engine, file), isTrustedSender: (e) => e.sender.id === 1 && e.senderFrame?.url.startsWith('file:///app/') === true });
+    client = createPreloadApi(ipcRenderer);
   } else client = inProcessClient(engine, file);
   return {
     client,
@@ -56,7 +64,7 @@ async function fixture(transport: 'in-process' | 'http'): Promise<Fixture> {
   };
 }
 
-for (const transport of ['in-process', 'http'] as const) {
+for (const transport of ['in-process', 'http', 'ipc'] as const) {
   describe(`contract over ${transport}`, () => {
     let f: Fixture;
     beforeAll(async () => {
@@ -182,3 +190,21 @@ for (const transport of ['in-process', 'http'] as const) {
     });
   });
 }
+
+describe('IPC bridge refusals', () => {
+  it('refuses calls from a frame that is not Berth\'s window, unknown methods and bad input', async () => {
+    const engine = new BerthEngine({ dataDir: mkdtempSync(join(tmpdir(), 'berth-ipc-')), discovery: false });
+    await engine.start();
+    const trusted = (e: { sender: { id: number }; senderFrame: { url: string } | null }) => e.sender.id === 1 && e.senderFrame?.url === 'file:///app/index.html';
+    const foreign = fakeIpcPair('https://evil.example/', 1);
+    registerIpcBridge(foreign.ipcMain, { handlers: createHandlers({ engine }), events: inProcessClient(engine), isTrustedSender: trusted });
+    await expect(createPreloadApi(foreign.ipcRenderer).call('getState', {})).rejects.toMatchObject({ name: 'BerthError', code: 'FORBIDDEN' });
+    const own = fakeIpcPair('file:///app/index.html', 1);
+    registerIpcBridge(own.ipcMain, { handlers: createHandlers({ engine }), events: inProcessClient(engine), isTrustedSender: trusted });
+    const api = createPreloadApi(own.ipcRenderer);
+    await expect(api.call('dropTables' as never, {} as never)).rejects.toMatchObject({ name: 'BerthError', code: 'BAD_INPUT' });
+    await expect(api.call('pauseAll', { paused: 'yes' } as never)).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('paused') });
+    expect((await api.call('getState', {})).mode).toBe('zero-config');
+    await engine.stop();
+  });
+});
