@@ -45,6 +45,7 @@ export class HttpListener {
   private readonly connections = new WeakMap<object, ConnectionState>();
   private listener: Listener;
   private loadBalancer: LoadBalancer;
+  private starting: Promise<void> | undefined;
 
   constructor(private readonly options: HttpListenerOptions) {
     this.listener = options.listener;
@@ -67,8 +68,14 @@ export class HttpListener {
   }
 
   /** Binds the socket; a port in use or not permitted rejects with LISTENER_BIND_FAILED. */
-  async start(): Promise<void> {
-    if (this.server?.listening) return;
+  start(): Promise<void> {
+    if (this.server?.listening) return Promise.resolve();
+    // Two callers starting at once share one bind rather than racing for the port.
+    this.starting ??= this.bind().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async bind(): Promise<void> {
     const { listener } = this;
     if (listener.protocol === 'HTTPS' && !this.options.tls) {
       throw new BerthError('CERTIFICATE_FAILED', `HTTPS listener ${this.id} has no certificate to serve`, this.where());
