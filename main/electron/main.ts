@@ -1,6 +1,6 @@
 // The desktop app: the engine in-process, one window over the IPC bridge, a tray with listener
 // toggles. Everything that can be decided without Electron lives in the files beside this one.
-import { app, BrowserWindow, ipcMain, Menu, Notification, shell, session, Tray, clipboard, nativeImage, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, Notification, shell, session, Tray, clipboard, nativeImage, nativeTheme, type MenuItemConstructorOptions } from 'electron';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -99,7 +99,8 @@ function refreshTray(): void {
   if (!tray) return;
   const state = engine.getState();
   const badge = trayBadge(state, state.paused);
-  const icon = join(assets, process.platform === 'darwin' ? 'tray-template.png' : `tray-${badge === 'ok' ? 'light' : badge}.png`);
+  const plain = nativeTheme.shouldUseDarkColors ? 'dark' : 'light';
+  const icon = join(assets, process.platform === 'darwin' && badge === 'ok' ? 'tray-template.png' : `tray-${badge === 'ok' ? plain : badge}.png`);
   if (existsSync(icon)) tray.setImage(nativeImage.createFromPath(icon));
   tray.setToolTip(trayTooltip(state, state.paused));
   tray.setContextMenu(Menu.buildFromTemplate(toMenu(buildTrayMenu(state, settings, state.paused))));
