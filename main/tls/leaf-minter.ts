@@ -4,7 +4,7 @@ import forge from 'node-forge';
 import type { CertificateNames } from './host-names.js';
 import type { LeafKey } from './key-pool.js';
 import type { LocalCa } from './local-ca.js';
-import { derToPem, pkiEncoders, publicKeyInfo, randomSerialHex, signCertificate, signatureAlgorithm, timeToAsn1 } from './x509-encoding.js';
+import { UTF8_STRING, derToPem, pkiEncoders, publicKeyInfo, randomSerialHex, signCertificate, signatureAlgorithm, timeToAsn1 } from './x509-encoding.js';
 
 const { asn1 } = forge;
 const DAY_MS = 86_400_000;
@@ -42,9 +42,11 @@ export async function mintLeaf(ca: LocalCa, request: MintRequest): Promise<Minte
   // A forge certificate object only as the holder of the subject and the extensions it encodes.
   const holder = forge.pki.createCertificate();
   const commonName = names.dnsNames[0] ?? names.ipAddresses[0] ?? 'localhost';
+  // UTF8String, not forge's default PrintableString, which cannot hold a wildcard's "*".
+  const utf8 = UTF8_STRING;
   holder.setSubject([
-    ...(commonName.length <= MAX_COMMON_NAME ? [{ name: 'commonName', value: commonName }] : []),
-    { name: 'organizationName', value: 'Berth local development certificate' },
+    ...(commonName.length <= MAX_COMMON_NAME ? [{ name: 'commonName', value: commonName, valueTagClass: utf8 }] : []),
+    { name: 'organizationName', value: 'Berth local development certificate', valueTagClass: utf8 },
   ]);
   holder.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },

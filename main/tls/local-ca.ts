@@ -10,7 +10,7 @@ import forge from 'node-forge';
 import { writeFileAtomic } from './atomic-file.js';
 import { nameConstraintsExtension, permittedNames, readPermittedNames, type PermittedNames } from './name-constraints.js';
 import { TlsError, reasonOf } from './tls-error.js';
-import { SHA256_WITH_RSA, derToPem, pkiEncoders, fingerprint256, randomSerialHex, signCertificate } from './x509-encoding.js';
+import { SHA256_WITH_RSA, UTF8_STRING, derToPem, fromDerRaw, pkiEncoders, toBinary, fingerprint256, randomSerialHex, signCertificate } from './x509-encoding.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 const CA_VALIDITY_YEARS = 10;
@@ -122,7 +122,7 @@ function parseCa(paths: CaPaths, certPem: string, keyPem: string, now: Date): Lo
   if (cert.validity.notAfter <= now) {
     throw new TlsError('ca-corrupt', `The Berth CA ${paths.cert} expired on ${cert.validity.notAfter.toISOString()}. Run \`berth ca reset\` to untrust it and make a new one.`, paths.cert);
   }
-  const certAsn1 = forge.asn1.fromDer(forge.util.decode64(x509.raw.toString('base64')));
+  const certAsn1 = fromDerRaw(toBinary(x509.raw));
   const tbs = (certAsn1.value as forge.asn1.Asn1[])[0]!;
   const ski = cert.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | null;
   return {
@@ -167,10 +167,12 @@ export async function createCa(dataDir: string, options: CreateCaOptions = {}): 
   cert.validity.notAfter = new Date(now.getTime());
   cert.validity.notAfter.setUTCFullYear(now.getUTCFullYear() + CA_VALIDITY_YEARS);
   const owner = caOwner();
+  // UTF8String: forge defaults to PrintableString, which cannot hold the "@" (BoringSSL rejects it).
+  const utf8 = UTF8_STRING;
   const subject = [
-    { name: 'commonName', value: `Berth local CA ${owner}` },
-    { name: 'organizationName', value: 'Berth local development CA' },
-    { name: 'organizationalUnitName', value: owner },
+    { name: 'commonName', value: `Berth local CA ${owner}`, valueTagClass: utf8 },
+    { name: 'organizationName', value: 'Berth local development CA', valueTagClass: utf8 },
+    { name: 'organizationalUnitName', value: owner, valueTagClass: utf8 },
   ];
   cert.setSubject(subject);
   cert.setIssuer(subject);

@@ -10,6 +10,14 @@ export const pkiEncoders = forge.pki as typeof forge.pki & {
   getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1;
   certificateExtensionsToAsn1(extensions: unknown[]): forge.asn1.Asn1;
 };
+/** UTF8String for name attributes; @types/node-forge types `valueTagClass` as a class, not a tag. */
+export const UTF8_STRING = asn1.Type.UTF8 as unknown as forge.asn1.Class;
+
+/** DER to ASN.1 without forge's guess that a BIT STRING's contents are ASN.1 (key bits are not). */
+export function fromDerRaw(bytes: string): forge.asn1.Asn1 {
+  return (asn1.fromDer as unknown as (b: string, o: { decodeBitStrings: boolean }) => forge.asn1.Asn1)(bytes, { decodeBitStrings: false });
+}
+
 export const SHA256_WITH_RSA = forge.pki.oids.sha256WithRSAEncryption!;
 
 /** DER bytes (Buffer) to forge's binary-string form and back. */
@@ -19,7 +27,8 @@ export const fromBinary = (bytes: string): Buffer => Buffer.from(bytes, 'binary'
 /** A positive 128-bit serial: random, so two minted certificates never share one. */
 export function randomSerialHex(): string {
   const bytes = randomBytes(16);
-  bytes[0] = bytes[0]! & 0x7f;
+  // Positive, and never a leading zero byte: DER wants the shortest encoding and BoringSSL insists.
+  bytes[0] = (bytes[0]! & 0x7f) | 0x40;
   return bytes.toString('hex');
 }
 
@@ -58,7 +67,7 @@ export function derToPem(der: Uint8Array, label = 'CERTIFICATE'): string {
 
 /** The subjectPublicKeyInfo of a node key as forge ASN.1, and its RFC 5280 (method 1) key identifier. */
 export function publicKeyInfo(publicKey: KeyObject): { spki: forge.asn1.Asn1; keyIdentifier: string } {
-  const spki = asn1.fromDer(toBinary(publicKey.export({ type: 'spki', format: 'der' })));
+  const spki = fromDerRaw(toBinary(publicKey.export({ type: 'spki', format: 'der' })));
   const bits = (spki.value as forge.asn1.Asn1[])[1]!.value as string;
   // SHA-1 over the BIT STRING's contents, without its leading unused-bits byte.
   const keyIdentifier = createHash('sha1').update(fromBinary(bits.slice(1))).digest('binary');

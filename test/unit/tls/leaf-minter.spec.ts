@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCa, generateLeafKey, mintLeaf, type LocalCa } from '../../../main/tls/index.js';
 import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
-import { OID, extendedKeyUsages, extensionsOf, subjectAltNames } from './certificate-parsing.js';
+import { OID, extendedKeyUsages, extensionsOf, subjectAltNames } from '../../helpers/certificate-parsing.js';
 
 let tmp: TempDir;
 let ca: LocalCa;

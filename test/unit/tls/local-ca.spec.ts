@@ -5,7 +5,7 @@ import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateStore, caPaths, createCa, loadCa, loadOrCreateCa, TlsError, type LocalCa } from '../../../main/tls/index.js';
 import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
-import { OID, extensionsOf } from './certificate-parsing.js';
+import { OID, extensionsOf } from '../../helpers/certificate-parsing.js';
 
 let tmp: TempDir;
 let made: LocalCa;
