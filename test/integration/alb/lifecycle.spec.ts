@@ -68,7 +68,8 @@ describe('listener lifecycle', () => {
     const idle = Object.values(agent.freeSockets).flat()[0]!;
     const idleClosed = new Promise((resolve) => idle.once('close', resolve));
     const slow = get('/slow', false);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Stop only once the slow request has really reached the target (a fixed sleep races under load).
+    for (let waited = 0; !release && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     const stopped = listener.stop();
     await idleClosed;
     release!();
