@@ -1,0 +1,78 @@
+// The editor's changes as pure functions on the config berth.yaml holds: each returns a new config
+// and where the changed object sits, so validation problems can be put beside its fields.
+import type { BerthConfig } from '../../../shared/model/index.js';
+
+export type Path = (string | number)[];
+export interface Edited {
+  config: BerthConfig;
+  /** Where the edited object is, e.g. `['loadBalancers', 0, 'listeners', 1, 'rules', 2]`. */
+  at: Path;
+}
+
+export interface ListenerRef {
+  loadBalancer: string;
+  /** `<port>/<protocol>` */
+  listener: string;
+}
+
+function locate(config: BerthConfig, ref: ListenerRef): { li: number; lj: number } {
+  const li = config.loadBalancers.findIndex((lb) => lb.name === ref.loadBalancer);
+  const lj = li < 0 ? -1 : config.loadBalancers[li]!.listeners.findIndex((l) => `${l.port}/${l.protocol}` === ref.listener);
+  if (lj < 0) throw new Error(`listener ${ref.listener} of ${ref.loadBalancer} is not in berth.yaml`);
+  return { li, lj };
+}
+
+/** Replaces the rule that had `priority` (or adds one when undefined). */
+export function putRule(config: BerthConfig, ref: ListenerRef, priority: number | undefined, rule: Record<string, unknown>): Edited {
+  const next = structuredClone(config);
+  const { li, lj } = locate(next, ref);
+  const rules = next.loadBalancers[li]!.listeners[lj]!.rules as unknown[];
+  const index = priority === undefined ? -1 : (rules as { priority: number }[]).findIndex((r) => r.priority === priority);
+  const at = index < 0 ? rules.length : index;
+  rules[at] = rule;
+  return { config: next, at: ['loadBalancers', li, 'listeners', lj, 'rules', at] };
+}
+
+export function deleteRule(config: BerthConfig, ref: ListenerRef, priority: number): Edited {
+  const next = structuredClone(config);
+  const { li, lj } = locate(next, ref);
+  const listener = next.loadBalancers[li]!.listeners[lj]!;
+  listener.rules = listener.rules.filter((r) => r.priority !== priority);
+  return { config: next, at: ['loadBalancers', li, 'listeners', lj] };
+}
+
+/** Moves a rule one place up or down in evaluation order by swapping priorities with its neighbour. */
+export function moveRule(config: BerthConfig, ref: ListenerRef, priority: number, direction: -1 | 1): Edited | undefined {
+  const next = structuredClone(config);
+  const { li, lj } = locate(next, ref);
+  const rules = next.loadBalancers[li]!.listeners[lj]!.rules;
+  const sorted = [...rules].sort((a, b) => a.priority - b.priority);
+  const i = sorted.findIndex((r) => r.priority === priority);
+  const other = sorted[i + direction];
+  const self = sorted[i];
+  if (!other || !self) return undefined;
+  [self.priority, other.priority] = [other.priority, self.priority];
+  return { config: next, at: ['loadBalancers', li, 'listeners', lj] };
+}
+
+/** Replaces the group named `name` (or adds one when undefined); forwards follow a rename. */
+export function putGroup(config: BerthConfig, name: string | undefined, group: Record<string, unknown>): Edited {
+  const next = structuredClone(config);
+  const groups = next.targetGroups as unknown[];
+  const index = name === undefined ? -1 : next.targetGroups.findIndex((g) => g.name === name);
+  const at = index < 0 ? groups.length : index;
+  groups[at] = group;
+  const renamed = typeof group.name === 'string' && name !== undefined && group.name !== name ? group.name : undefined;
+  if (renamed) {
+    for (const lb of next.loadBalancers)
+      for (const l of lb.listeners)
+        for (const action of [l.defaultAction, ...l.rules.map((r) => r.action)]) for (const g of action.forward?.targetGroups ?? []) if (g.name === name) g.name = renamed;
+  }
+  return { config: next, at: ['targetGroups', at] };
+}
+
+export function deleteGroup(config: BerthConfig, name: string): Edited {
+  const next = structuredClone(config);
+  next.targetGroups = next.targetGroups.filter((g) => g.name !== name);
+  return { config: next, at: ['targetGroups'] };
+}

@@ -1,0 +1,44 @@
+// A listener's rules in priority order, in words, each with its runtime switch; the default last.
+import type { Listener } from '../../../shared/model/index.js';
+import { Switch } from '../../components/switch.js';
+import { actionInWords, conditionsInWords } from '../../components/rule-words.js';
+
+export function RuleTable({ listener, onToggle, errors, errorKey }: { listener: Listener; onToggle: (priority: number, on: boolean) => void; errors: Record<string, string>; errorKey: string }) {
+  const rules = [...listener.rules].sort((a, b) => a.priority - b.priority);
+  return (
+    <table className="grid rules">
+      <thead>
+        <tr>
+          <th className="w-switch">on</th>
+          <th className="w-prio">priority</th>
+          <th>when</th>
+          <th>then</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rules.map((r) => (
+          <tr key={r.priority} className={r.enabled ? undefined : 'off'} data-testid={`rule-${r.priority}`}>
+            <td>
+              <Switch on={r.enabled} label={`rule ${r.priority}`} onChange={(on) => onToggle(r.priority, on)} />
+            </td>
+            <td className="mono">
+              {r.priority}
+              {r.name ? <div className="muted small-text">{r.name}</div> : null}
+            </td>
+            <td>{conditionsInWords(r.conditions).join(' and ')}</td>
+            <td>
+              {actionInWords(r.action)}
+              {errors[`${errorKey} ${r.priority}`] ? <div className="error-box">{errors[`${errorKey} ${r.priority}`]}</div> : null}
+            </td>
+          </tr>
+        ))}
+        <tr>
+          <td />
+          <td className="mono muted">default</td>
+          <td className="muted">{rules.length ? 'no rule above matched' : 'every request'}</td>
+          <td>{actionInWords(listener.defaultAction)}</td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,103 @@
+// The virtualised traffic table (@tanstack/react-virtual renders only the visible rows): keyboard
+// navigation with the arrows, Page Up/Down, Home/End and Escape; rows coloured by status.
+import { memo, useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { TrafficRecord } from '../../../shared/model/index.js';
+import { clockTime, isHttp, statusTone } from './traffic-filter.js';
+
+const ROW = 28;
+
+export interface TrafficTableProps {
+  rows: readonly TrafficRecord[];
+  selected: number | undefined;
+  follow: boolean;
+  onSelect: (id: number | undefined) => void;
+  empty: ReactNode;
+}
+
+export function TrafficTable({ rows, selected, follow, onSelect, empty }: TrafficTableProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 10 });
+  const index = selected === undefined ? -1 : rows.findIndex((r) => r.id === selected);
+
+  useEffect(() => {
+    if (follow && rows.length > 0) virtual.scrollToIndex(rows.length - 1, { align: 'end' });
+  }, [follow, rows, virtual]);
+
+  const onKey = (e: KeyboardEvent) => {
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW * 10) / ROW) - 1);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity, j: 1, k: -1 };
+    if (e.key === 'Escape') {
+      onSelect(undefined);
+      return;
+    }
+    const step = moves[e.key];
+    if (step === undefined || rows.length === 0) return;
+    e.preventDefault();
+    const from = index < 0 ? (step > 0 ? -1 : rows.length) : index;
+    const next = Math.max(0, Math.min(rows.length - 1, from + step));
+    onSelect(rows[next]!.id);
+    virtual.scrollToIndex(next, { align: 'auto' });
+  };
+
+  return (
+    <div className="traffic-table panel">
+      <div className="traffic-row head" aria-hidden>
+        <span className="c-time">time</span>
+        <span className="c-method">method</span>
+        <span className="c-host">host</span>
+        <span className="c-path">path</span>
+        <span className="c-status">status</span>
+        <span className="c-ms">ms</span>
+        <span className="c-target">target</span>
+        <span className="c-rule">rule</span>
+      </div>
+      <div
+        ref={scroller}
+        tabIndex={0}
+        onKeyDown={onKey}
+        role="grid"
+        aria-label="traffic"
+        aria-rowcount={rows.length}
+        aria-activedescendant={index >= 0 ? `traffic-row-${rows[index]!.id}` : undefined}
+        className="traffic-scroll"
+      >
+        {rows.length === 0 ? (
+          empty
+        ) : (
+          <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+            {virtual.getVirtualItems().map((v) => {
+              const r = rows[v.index]!;
+              return <Row key={r.id} r={r} top={v.start} index={v.index} selected={r.id === selected} onSelect={onSelect} />;
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+const Row = memo(function Row({ r, top, index, selected, onSelect }: { r: TrafficRecord; top: number; index: number; selected: boolean; onSelect: (id: number) => void }) {
+  const http = isHttp(r);
+  return (
+    <div
+      id={`traffic-row-${r.id}`}
+      role="row"
+      aria-rowindex={index + 1}
+      aria-selected={selected}
+      data-testid="traffic-row"
+      onClick={() => onSelect(r.id)}
+      className={`traffic-row ${statusTone(r)}${selected ? ' selected' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+    >
+      <span role="gridcell" className="c-time">{clockTime(r.startedAt)}</span>
+      <span role="gridcell" className="c-method">{http ? r.method : r.kind.toUpperCase()}</span>
+      <span role="gridcell" className="c-host">{http ? r.host : r.client}</span>
+      <span role="gridcell" className="c-path">{http ? r.path : `${r.listener} · ${r.bytesIn} B in / ${r.bytesOut} B out`}</span>
+      <span role="gridcell" className="c-status tone">{r.status ?? (r.error ? 'err' : '—')}</span>
+      <span role="gridcell" className="c-ms">{r.durationMs < 10 ? r.durationMs.toFixed(1) : Math.round(r.durationMs)}</span>
+      <span role="gridcell" className="c-target">{r.target ?? r.error ?? '—'}</span>
+      <span role="gridcell" className="c-rule">{r.rule ?? ''}</span>
+    </div>
+  );
+});
