@@ -1,50 +1,18 @@
 // The one certificate store: loads (or creates) the local CA, answers every HTTPS and TLS listener's
 // SNI lookups, mints a leaf the first time an allowed name is seen (once, however many handshakes ask
 // at the same moment), keeps leaves in memory and on disk, and renews them before they expire.
-import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import type { CertificateEvent, CertificatePolicy, ContextOptions, SecureServerOptions, ServedCertificate, SniCallback } from './certificate-policy.js';
 import { LeafDiskCache } from './leaf-disk-cache.js';
 import { compileNamePolicy, defaultCertificateNames, normalizeServername, type CertificateNames, type NamePolicy } from './host-names.js';
 import { KeyPool, type LeafKeyAlgorithm } from './key-pool.js';
-import { mintLeaf, LEAF_VALIDITY_DAYS } from './leaf-minter.js';
+import { LeafMinter } from './leaf-minter.js';
 import { loadCa, loadOrCreateCa, type CreateCaOptions, type LocalCa } from './local-ca.js';
 import { isPermittedDnsName } from './name-constraints.js';
 import { TlsError, reasonOf } from './tls-error.js';
 import { isStale, loadUserCertificate, selectUserCertificate, type UserCertificate, type UserCertificateFiles } from './user-certificates.js';
 
 const DAY_MS = 86_400_000;
-
-/** TLS settings of a listener (versions, ciphers from its SslPolicy); the store supplies key and cert. */
-export type ContextOptions = Omit<SecureContextOptions, 'key' | 'cert' | 'pfx' | 'passphrase'>;
-
-/** What one listener may serve. */
-export interface CertificatePolicy {
-  /** Names to mint for: exact (`api.demo.localhost`) or wildcard patterns (`*.localhost`). */
-  allowedNames: readonly string[];
-  /** The listener's own PEM files, SNI-selected; the first one is the default certificate. */
-  userCertificates?: readonly UserCertificateFiles[];
-  /** The default certificate's name when there are no user certificates (default `localhost`). */
-  defaultName?: string;
-  contextOptions?: ContextOptions;
-}
-
-export type SniCallback = (servername: string, callback: (err: Error | null, context?: SecureContext) => void) => void;
-
-/** Spread into `https.createServer()` or `tls.createServer()`. */
-export type SecureServerOptions = ContextOptions & { key: string; cert: string; SNICallback: SniCallback };
-
-export interface ServedCertificate {
-  certPem: string;
-  keyPem: string;
-  notAfter: Date;
-  source: 'minted' | 'user';
-}
-
-export type CertificateEvent =
-  | { type: 'ca-created'; fingerprint: string; file: string }
-  | { type: 'minted'; names: string[]; ms: number; renewal: boolean }
-  | { type: 'loaded'; names: string[]; file: string }
-  | { type: 'refused'; servername: string; reason: 'not-allowed' | 'invalid-name' | 'outside-name-constraints' }
-  | { type: 'error'; servername?: string; error: TlsError };
 
 export interface CertificateStoreOptions {
   dataDir: string;
@@ -60,6 +28,8 @@ export interface CertificateStoreOptions {
   renewBeforeDays?: number;
   /** Keep minted leaves on disk (default true). */
   diskCache?: boolean;
+  /** Mints run at the same time (default 2): more only lengthens event-loop turns. */
+  mintConcurrency?: number;
   /** Leaves kept in memory (default 2000; the least recently used go first). */
   memoryLimit?: number;
   now?: () => number;
@@ -87,6 +57,7 @@ export class CertificateStore {
   private caValue: LocalCa | undefined;
   private initializing: Promise<void> | undefined;
   private disk: LeafDiskCache | undefined;
+  private minter: LeafMinter | undefined;
   private readonly pool: KeyPool;
   private readonly leaves = new Map<string, Served>();
   private readonly inflight = new Map<string, Promise<Served>>();
@@ -121,6 +92,7 @@ export class CertificateStore {
     }
     this.caValue = ca;
     if (this.options.diskCache !== false) this.disk = new LeafDiskCache(dataDir, ca);
+    this.minter = new LeafMinter(ca, this.pool, { validityDays: this.options.validityDays, concurrency: this.options.mintConcurrency });
     this.pool.start();
   }
 
@@ -284,8 +256,7 @@ export class CertificateStore {
       const started = performance.now();
       let leaf;
       try {
-        const key = await this.pool.take();
-        leaf = await mintLeaf(this.ca, { names, key, validityDays: this.options.validityDays ?? LEAF_VALIDITY_DAYS, now: new Date(this.now()) });
+        leaf = await this.minter!.mint(names, new Date(this.now()));
       } catch (err) {
         throw new TlsError('mint-failed', `Could not mint a certificate for ${list.join(', ')}: ${reasonOf(err)}`);
       }

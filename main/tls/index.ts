@@ -1,8 +1,9 @@
 // The local TLS machinery: Berth's CA, leaves minted per host on demand, the one certificate store
 // listeners take their TLS options from, and the trust-store installers behind `berth ca`.
-export { CertificateStore, type CertificatePolicy, type CertificateStoreOptions, type CertificateEvent, type ContextOptions, type SecureServerOptions, type ServedCertificate, type SniCallback } from './certificate-store.js';
+export { CertificateStore, type CertificateStoreOptions } from './certificate-store.js';
+export type { CertificateEvent, CertificatePolicy, ContextOptions, SecureServerOptions, ServedCertificate, SniCallback } from './certificate-policy.js';
 export { caPaths, caState, createCa, loadCa, loadOrCreateCa, removeCa, caOwner, type CaPaths, type CaState, type CreateCaOptions, type LocalCa } from './local-ca.js';
-export { mintLeaf, LEAF_VALIDITY_DAYS, type MintRequest, type MintedLeaf } from './leaf-minter.js';
+export { LeafMinter, mintLeaf, LEAF_VALIDITY_DAYS, type LeafMinterOptions, type MintRequest, type MintedLeaf } from './leaf-minter.js';
 export { KeyPool, generateLeafKey, type KeyPoolOptions, type LeafKey, type LeafKeyAlgorithm } from './key-pool.js';
 export { compileNamePolicy, defaultCertificateNames, normalizeServername, type CertificateNames, type NamePolicy } from './host-names.js';
 export { DEFAULT_PERMITTED_DNS, isPermittedDnsName, permittedNames, type PermittedNames } from './name-constraints.js';

@@ -81,3 +81,42 @@ export async function mintLeaf(ca: LocalCa, request: MintRequest): Promise<Minte
     notAfter,
   };
 }
+
+export interface LeafMinterOptions {
+  /** Mints whose main-thread part may run in the same event-loop turn (default 2). */
+  concurrency?: number;
+  validityDays?: number;
+}
+
+/**
+ * Mints through a few slots, yielding to the event loop before each one, so a burst of new names is
+ * spread over many loop turns instead of holding one: other connections keep being answered.
+ */
+export class LeafMinter {
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly ca: LocalCa,
+    private readonly keys: { take(): Promise<LeafKey> },
+    private readonly options: LeafMinterOptions = {},
+  ) {
+    this.concurrency = Math.max(1, options.concurrency ?? 2);
+  }
+
+  async mint(names: CertificateNames, now: Date): Promise<MintedLeaf> {
+    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.queue.push(resolve));
+    else this.active++;
+    try {
+      const key = await this.keys.take();
+      await new Promise((resolve) => setImmediate(resolve));
+      return await mintLeaf(this.ca, { names, key, validityDays: this.options.validityDays ?? LEAF_VALIDITY_DAYS, now });
+    } finally {
+      // The slot passes straight to the next waiter, so `active` only drops when nobody waits.
+      const next = this.queue.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}

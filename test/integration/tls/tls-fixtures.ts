@@ -83,3 +83,27 @@ export function firstCertificate(text: string): string {
   if (!match) throw new Error(`no certificate in:\n${text}`);
   return match[0];
 }
+
+/** Client code for handshakesInChild(): connects to every name at once, prints one certificate fingerprint per name. */
+const BURST_CLIENT = `
+import { connect } from 'node:tls';
+const [port, ...names] = process.argv.slice(1);
+const fingerprints = await Promise.all(names.map((servername) => new Promise((resolve, reject) => {
+  const socket = connect({ host: '127.0.0.1', port: Number(port), servername, rejectUnauthorized: false }, () => {
+    resolve(socket.getPeerCertificate().fingerprint256);
+    socket.destroy();
+  });
+  socket.once('error', reject);
+})));
+console.log(JSON.stringify(fingerprints));
+`;
+
+/**
+ * Handshakes for many names at once from another process, so the clients' own TLS work does not
+ * run on the event loop under test. Resolves with the served certificates' SHA-256 fingerprints.
+ */
+export async function handshakesInChild(port: number, names: string[]): Promise<string[]> {
+  const run = await exec(process.execPath, ['--input-type=module', '-e', BURST_CLIENT, String(port), ...names], { timeoutMs: 60_000 });
+  if (run.code !== 0) throw new Error(`handshake client failed (${run.code}): ${run.stderr}`);
+  return JSON.parse(run.stdout) as string[];
+}
