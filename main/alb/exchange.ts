@@ -153,7 +153,8 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
       }
       out.push(name, value);
     }
-    for (const c of this.group!.responseCookies(this.target!, targetCookies)) out.push('set-cookie', c);
+    const cookies = this.group?.responseCookies(this.target!, targetCookies);
+    if (cookies) for (const c of cookies) out.push('set-cookie', c);
     for (const c of this.setCookies!) out.push('set-cookie', c);
     this.res.writeHead(statusCode, statusText, out);
     return true;
