@@ -1,7 +1,7 @@
 // Copies a text to the clipboard and says so for a moment.
 import { useState } from 'react';
 
-export function CopyButton({ text, label }: { text: string; label: string }) {
+export function CopyButton({ text, label, small = true }: { text: string; label: string; small?: boolean }) {
   const [done, setDone] = useState(false);
   const copy = () => {
     void navigator.clipboard?.writeText(text).then(() => {
@@ -10,7 +10,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     });
   };
   return (
-    <button type="button" className="small" onClick={copy} aria-label={label} title={label}>
+    <button type="button" className={small ? 'small' : undefined} onClick={copy} aria-label={label} title={label}>
       {done ? 'copied' : 'copy'}
     </button>
   );

@@ -63,7 +63,7 @@ export function TimeChart({ title, times, series, markers = [], unit, height = 1
             {},
             ...series.map((s) => {
               const color = cssColor(s.color);
-              return { label: s.label, stroke: color, width: s.points ? 0 : 1.5, ...(s.dash ? { dash: [4, 4] } : {}), points: s.points ? { show: true, size: 7, fill: color, stroke: color } : { show: false } };
+              return { label: s.label, stroke: color, width: s.points ? 0 : 1.5, ...(s.dash ? { dash: [4, 4] } : {}), points: s.points ? { show: true, size: 7, fill: color, stroke: color } : { size: 4, fill: color } };
             }),
           ],
           hooks: {

@@ -64,13 +64,15 @@ export function GroupsEditor({ config, apply }: { config: BerthConfig; apply: Ap
               <td className="mono">{g.protocol}</td>
               <td className="mono small-text">{selectorWords(g)}</td>
               <td className="mono small-text">{g.healthCheck.enabled ? `${g.healthCheck.protocol} ${g.healthCheck.protocol === 'TCP' ? '' : g.healthCheck.path} every ${g.healthCheck.intervalSeconds}s` : 'off'}</td>
-              <td className="row tight">
+              <td>
+                <div className="row tight">
                 <button type="button" className="small" onClick={() => setEditing(g.name)} aria-label={`edit target group ${g.name}`}>
                   edit
                 </button>
                 <button type="button" className={`small${armed === g.name ? ' danger' : ''}`} onClick={() => (armed === g.name ? void remove(g.name) : setArmed(g.name))} aria-label={`delete target group ${g.name}`}>
                   {armed === g.name ? 'confirm delete' : 'delete'}
                 </button>
+                </div>
               </td>
             </tr>
           ))}

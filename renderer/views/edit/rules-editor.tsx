@@ -77,7 +77,8 @@ export function RulesEditor({ config, apply }: { config: BerthConfig; apply: App
               <td className="mono">{r.priority}</td>
               <td>{conditionsInWords(r.conditions).join(' and ')}</td>
               <td>{actionInWords(r.action)}</td>
-              <td className="row tight">
+              <td>
+                <div className="row tight">
                 <button type="button" className="small" disabled={i === 0} onClick={() => void run(moveRule(config, ref, r.priority, -1))} aria-label={`move rule ${r.priority} up`}>
                   ↑
                 </button>
@@ -95,6 +96,7 @@ export function RulesEditor({ config, apply }: { config: BerthConfig; apply: App
                 >
                   {armed === r.priority ? 'confirm delete' : 'delete'}
                 </button>
+                </div>
               </td>
             </tr>
           ))}

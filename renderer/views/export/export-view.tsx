@@ -56,15 +56,25 @@ export function ExportView({ result, fileName, empty }: { result: Result; fileNa
   return (
     <>
       {empty ? <div className="warn-box" data-testid="export-empty">berth.yaml has no load balancers yet: the export holds only the shared scaffolding. Add a listener first.</div> : null}
-      {result.warnings.map((w) => (
-        <div key={w} className="warn-box">
-          {w}
-        </div>
-      ))}
+      {result.warnings.length ? (
+        <details className="warn-box">
+          <summary>
+            <strong>
+              {result.warnings.length} thing{result.warnings.length === 1 ? '' : 's'} to know before deploying
+            </strong>{' '}
+            <span className="muted">— also written at the top of the file</span>
+          </summary>
+          <ul className="compact">
+            {result.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
       <div className="panel">
         <div className="row">
           <strong className="grow mono">{fileName}</strong>
-          <CopyButton text={result.text} label="copy the export" />
+          <CopyButton text={result.text} label="copy the export" small={false} />
           <button type="button" onClick={() => saveFile(fileName, result.text, 'text/plain')}>
             Save…
           </button>

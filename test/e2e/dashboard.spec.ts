@@ -1,0 +1,217 @@
+// The dashboard as a person uses it: a real headless `berth up` with real containers, driven in
+// Debian's Chromium. Containers appear with their URLs, curl's requests appear in the traffic view
+// with the right target, the listener switch stops and restarts traffic, a rule edited in the UI
+// reroutes and lands in berth.yaml (comments kept), and the route tester names the matching rule.
+// Every screen is photographed into test-results/screenshots/.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { describeDocker, runId, startContainer, testDockerHost, type TestContainer } from '../helpers/docker.js';
+import { eventually } from '../helpers/eventually.js';
+import { freePort } from '../helpers/free-port.js';
+import { tempDir, type TempDir } from '../helpers/temp-dir.js';
+import { ensureRendererBuilt } from './renderer-build.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const shots = join(root, 'test-results', 'screenshots');
+
+describeDocker('dashboard (berth up + Chromium)', () => {
+  let dir: TempDir;
+  let berth: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  let port: number;
+  let configFile: string;
+  let app: TestContainer;
+  let api: TestContainer;
+  let output = '';
+  const label = `t.e2e.${runId}`;
+
+  const curl = (path: string, host?: string) => {
+    const args = ['-s', '-o', '-', '-w', '\n%{http_code}', '--max-time', '3'];
+    if (host) args.push('--resolve', `${host}:${port}:127.0.0.1`);
+    const r = spawnSync('curl', [...args, `http://${host ?? '127.0.0.1'}:${port}${path}`], { encoding: 'utf8' });
+    const lines = r.stdout.trimEnd().split('\n');
+    return { status: Number(lines.pop()), body: lines.join('\n') };
+  };
+  const shoot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+  const go = async (screen: string) => {
+    await page.click(`nav >> text=${screen}`);
+    await page.waitForSelector(`main[aria-label="${screen}"]`);
+  };
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    await ensureRendererBuilt();
+    dir = await tempDir('berth-e2e-');
+    port = await freePort();
+    const control = await freePort();
+    configFile = join(dir.path, 'berth.yaml');
+    writeFileSync(
+      configFile,
+      [
+        '# Berth e2e: these comments must survive edits made in the dashboard',
+        'loadBalancers:',
+        '  - name: web',
+        '    listeners:',
+        `      - port: ${port}`,
+        '        protocol: HTTP',
+        '        defaultAction: { fixedResponse: { statusCode: 404, messageBody: no route } }',
+        '        rules:',
+        '          - priority: 10 # the app by its host name',
+        '            conditions: { hostHeader: [app.localhost] }',
+        '            action: { forward: app }',
+        '          - priority: 20',
+        '            conditions: { pathPattern: ["/api/*"] }',
+        '            action: { forward: api }',
+        'targetGroups:',
+        '  - name: app',
+        '    protocol: HTTP',
+        '    healthCheck: { path: /health, intervalSeconds: 5, timeoutSeconds: 2, healthyThresholdCount: 2 }',
+        `    targets: { docker: { labels: { ${label}: app }, containerPort: 8081 } }`,
+        '  - name: api',
+        '    protocol: HTTP',
+        '    healthCheck: { path: /health, intervalSeconds: 5, timeoutSeconds: 2, healthyThresholdCount: 2 }',
+        `    targets: { docker: { labels: { ${label}: api }, containerPort: 8081 } }`,
+        '',
+      ].join('\n'),
+    );
+    api = await startContainer({ name: `e2e-api-${runId}`, labels: { [label]: 'api' } });
+    berth = spawn(process.execPath, [join(root, 'bin/berth.js'), 'up', '-c', configFile, '--data-dir', dir.path, '--control', `127.0.0.1:${control}`, '--docker-host', testDockerHost()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    berth.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    berth.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const dashboardUrl = await eventually(
+      () => {
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(output);
+        if (!m) throw new Error(`no dashboard link yet:\n${output}`);
+        return m[1]!;
+      },
+      { timeoutMs: 30_000 },
+    );
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    page.on('pageerror', (err) => (output += `\n[page error] ${err.message}`));
+    await page.goto(dashboardUrl);
+    await page.waitForSelector('[data-testid="overview"]');
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (berth && berth.exitCode === null) {
+      berth.kill('SIGINT');
+      await new Promise((r) => berth.once('exit', r));
+    }
+    await dir?.remove();
+  }, 60_000);
+
+  it('takes the token out of the address bar and keeps it for this tab', async () => {
+    expect(page.url()).not.toContain('token');
+    expect(await page.evaluate('sessionStorage.getItem("berth.token")')).toMatch(/^[\w-]{20,}$/);
+    await page.reload();
+    await page.waitForSelector('[data-testid="overview"]');
+    await shoot('overview-light');
+  });
+
+  it('shows a container started during the test with its URL', async () => {
+    await go('Containers');
+    app = await startContainer({ name: `e2e-app-${runId}`, labels: { [label]: 'app' } });
+    const row = page.locator(`[data-testid="container-${app.name}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    await eventually(async () => expect(await row.textContent()).toContain(`http://app.localhost:${port}/`), { timeoutMs: 15_000 });
+    expect(await row.textContent()).toContain(`8081/tcp → 127.0.0.1:${app.hostPort()}`);
+    expect(await row.textContent()).toContain('app');
+    await shoot('containers');
+  });
+
+  it('shows requests sent with curl in the traffic view, with the right target and rule', async () => {
+    await go('Traffic');
+    for (let i = 0; i < 5; i++) expect(curl(`/e2e/hello-${i}`, 'app.localhost').status).toBe(200);
+    expect(curl('/api/users').status).toBe(200);
+    expect(curl('/nowhere').status).toBe(404);
+    const row = page.locator('[data-testid="traffic-row"]', { hasText: '/e2e/hello-4' });
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain(`${app.name}:${app.hostPort()}`);
+    expect(await page.locator('[data-testid="traffic-row"]', { hasText: '/api/users' }).textContent()).toContain(`${api.name}:${api.hostPort()}`);
+    await row.click();
+    const detail = page.locator('[data-testid="traffic-detail"]');
+    expect(await detail.locator('[data-testid="detail-rule"]').textContent()).toMatch(/Rule 10 matched: host is "app.localhost" → forward to app/);
+    // Keyboard: the next row down is the /api/users request.
+    await page.keyboard.press('ArrowDown');
+    await eventually(async () => expect(await detail.textContent()).toContain('/api/users'));
+    await shoot('traffic');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shoot('traffic-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('stops a listener with its switch and starts it again', async () => {
+    await go('Overview');
+    const toggle = page.getByRole('switch', { name: `listener ${port}/HTTP on web` });
+    await toggle.click();
+    await eventually(() => expect(curl('/e2e/off', 'app.localhost').status).toBe(0), { timeoutMs: 10_000 });
+    await page.locator(`[data-testid="listener-web-${port}/HTTP"] >> text=off`).waitFor();
+    await shoot('overview-listener-off');
+    await toggle.click();
+    await eventually(() => expect(curl('/e2e/on', 'app.localhost').status).toBe(200), { timeoutMs: 10_000 });
+    await page.locator(`[data-testid="listener-web-${port}/HTTP"] >> text=listening`).waitFor();
+  });
+
+  it('names the matching rule in the route tester, and why the rules above did not match', async () => {
+    await go('Route tester');
+    await page.fill('input[aria-label="url"]', `http://127.0.0.1:${port}/api/orders`);
+    await page.click('button:has-text("Test route")');
+    await page.waitForSelector('[data-testid="route-result"]');
+    expect(await page.textContent('[data-testid="matched-rule"]')).toBe('rule 20');
+    expect(await page.textContent('[data-testid="verdict-10"]')).toMatch(/no match.*hostHeader/);
+    await shoot('route-tester');
+  });
+
+  it('reroutes with a rule edited in the UI, and writes it to berth.yaml keeping the comments', async () => {
+    expect(curl('/v2/ping').status).toBe(404);
+    await go('Edit');
+    await page.click('button[aria-label="edit rule 20"]');
+    await page.fill('input[aria-label="path pattern"]', '/v2 docs/*');
+    await page.click('button:has-text("Save to berth.yaml")');
+    // The shared schema refuses a space in a path pattern before anything is sent.
+    await page.locator('[data-field="conditions.pathPattern"] .field-error').waitFor();
+    expect(await page.textContent('[data-field="conditions.pathPattern"] .field-error')).toContain('a path pattern may hold only');
+    await shoot('edit-invalid');
+    await page.fill('input[aria-label="path pattern"]', '/v2/*');
+    await page.selectOption('select[aria-label="target group 1"]', 'app');
+    await page.click('button:has-text("Save to berth.yaml")');
+    await page.locator('[data-testid="edit-rule-20"]').waitFor();
+    expect(await page.textContent('[data-testid="edit-rule-20"]')).toContain('path is "/v2/*"');
+    await eventually(() => {
+      const r = curl('/v2/ping');
+      expect(r.status).toBe(200);
+      expect(JSON.parse(r.body).name).toBe(app.name);
+    });
+    const yaml = readFileSync(configFile, 'utf8');
+    expect(yaml).toContain('# Berth e2e: these comments must survive edits made in the dashboard');
+    expect(yaml).toContain('# the app by its host name');
+    expect(yaml).toMatch(/pathPattern:.*\/v2\/\*/);
+    expect(yaml).not.toContain('/api/*');
+    await shoot('edit');
+  });
+
+  it('photographs the remaining screens', async () => {
+    for (let i = 0; i < 20; i++) curl(`/e2e/metrics-${i}`, 'app.localhost');
+    await go('Metrics');
+    await page.locator('[data-testid="metrics-app"] canvas').first().waitFor({ timeout: 10_000 });
+    await shoot('metrics');
+    await go('Certificates');
+    await page.waitForSelector('[data-testid="certificates"]');
+    await shoot('certificates');
+    await go('Export');
+    await page.waitForSelector('[data-testid="export-text"]');
+    expect(await page.textContent('[data-testid="export-text"]')).toContain('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    await shoot('export');
+    await go('Overview');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shoot('overview-dark');
+    expect(output).not.toContain('[page error]');
+  });
+});
