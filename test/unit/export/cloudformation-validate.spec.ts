@@ -1,10 +1,15 @@
 // Every generated template passes AWS's own offline validator at strict settings, alone and with its
 // ECS snippet merged in; known-bad templates fail it or Berth's own ELB checks, as each one expects.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkModel, parseTemplate, readCloudFormation, templateToYaml } from '../../../main/export/index.js';
 import { describe as describeDiagnostic, freeValidator, validateTemplate } from './cloudformation-validator.js';
 import { expectations, FIXTURES, fixtureDir, fixtureFile, outputs } from './export-fixtures.js';
 
+// The validator loads AWS's rules as WebAssembly on first use: seconds on a busy machine. Do it once
+// here, with room, so the first template's test measures validation only.
+beforeAll(() => {
+  validateTemplate('AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n');
+}, 180_000);
 afterAll(freeValidator);
 
 type Template = Record<string, Record<string, unknown>>;
