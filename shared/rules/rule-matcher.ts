@@ -1,7 +1,8 @@
 // The one rule matcher (engine, route tester, tests): a listener's rules compiled once per config
 // change. AWS semantics: ascending priority, first match wins, disabled rules skipped, default last.
-// Rules are indexed by exact host, then wildcard hosts, then host-less rules; the three candidate
-// lists are merged by priority, so a 10,000-rule listener tests a handful of rules, not all of them.
+// Rules are indexed by exact host, then wildcard hosts, then host-less rules — those again by the
+// first path segment when their path patterns pin it down (`/api/*` → `api`). The candidate lists
+// are merged by priority, so a 10,000-rule listener tests a handful of rules, not all of them.
 import type { Action } from '../model/actions.js';
 import type { Listener, Rule } from '../model/load-balancer.js';
 import { compileConditions, type ConditionField, type ConditionMatcher } from './condition-matchers.js';
@@ -64,6 +65,9 @@ type Listed = Pick<Listener, 'rules' | 'defaultAction'>;
 export class RuleMatcher<P = undefined> {
   private readonly byHost = new Map<string, CompiledRule<P>[]>();
   private readonly wildcardHost: CompiledRule<P>[] = [];
+  /** Host-less rules whose path patterns all fix the first segment, by that segment. */
+  private readonly bySegment = new Map<string, CompiledRule<P>[]>();
+  /** Host-less rules that may match any path. */
   private readonly anyHost: CompiledRule<P>[] = [];
   private readonly all: { rule: Rule; compiled: CompiledRule<P> }[];
   private readonly fallback: CompiledRule<P>;
@@ -81,16 +85,14 @@ export class RuleMatcher<P = undefined> {
       if (!rule.enabled) continue;
       const hosts = rule.conditions.hostHeader;
       if (!hosts) {
-        this.anyHost.push(compiled);
+        const segments = rule.conditions.pathPattern?.map(firstSegmentOfPattern);
+        if (!segments || segments.includes(undefined)) this.anyHost.push(compiled);
+        else for (const segment of new Set(segments as string[])) addTo(this.bySegment, segment, compiled);
         continue;
       }
       // A rule naming both exact and wildcard hosts sits in both lists; the merge visits it once.
       if (hosts.some(hasWildcard)) this.wildcardHost.push(compiled);
-      for (const host of new Set(hosts.filter((h) => !hasWildcard(h)).map((h) => h.toLowerCase()))) {
-        const list = this.byHost.get(host);
-        if (list) list.push(compiled);
-        else this.byHost.set(host, [compiled]);
-      }
+      for (const host of new Set(hosts.filter((h) => !hasWildcard(h)).map((h) => h.toLowerCase()))) addTo(this.byHost, host, compiled);
     }
   }
 
@@ -99,21 +101,26 @@ export class RuleMatcher<P = undefined> {
     const p = this.prepared.reset(request);
     const exact = this.byHost.get(p.host) ?? NONE;
     const wild = this.wildcardHost;
+    const segment = this.bySegment.size === 0 ? NONE : (this.bySegment.get(firstSegment(request.path)) ?? NONE);
     const any = this.anyHost;
     let i = 0;
     let j = 0;
     let k = 0;
+    let l = 0;
     for (;;) {
       const a = exact[i];
       const b = wild[j];
-      const c = any[k];
+      const c = segment[k];
+      const d = any[l];
       let best = a;
       if (b !== undefined && (best === undefined || b.priority! < best.priority!)) best = b;
       if (c !== undefined && (best === undefined || c.priority! < best.priority!)) best = c;
+      if (d !== undefined && (best === undefined || d.priority! < best.priority!)) best = d;
       if (best === undefined) return this.fallback;
       if (best === a) i++;
       if (best === b) j++;
       if (best === c) k++;
+      if (best === d) l++;
       if (best.matches(p)) return best;
     }
   }
@@ -150,6 +157,29 @@ export class RuleMatcher<P = undefined> {
   get enabledRuleCount(): number {
     return this.all.filter((r) => r.rule.enabled).length;
   }
+}
+
+function addTo<R>(index: Map<string, R[]>, key: string, rule: R): void {
+  const list = index.get(key);
+  if (list) list.push(rule);
+  else index.set(key, [rule]);
+}
+
+/** `/api/v1` → `api`; the first segment of a request path (empty for `/` or a path without one). */
+function firstSegment(path: string): string {
+  const end = path.indexOf('/', 1);
+  return end < 0 ? path.slice(1) : path.slice(1, end);
+}
+
+/**
+ * The first segment every path matching `pattern` must have, or undefined when the pattern leaves
+ * it open: `/api/*` and `/api` fix `api`; `/api*`, `/a?i/x`, `*` and `api/x` do not.
+ */
+function firstSegmentOfPattern(pattern: string): string | undefined {
+  if (!pattern.startsWith('/')) return undefined;
+  const end = pattern.indexOf('/', 1);
+  const segment = end < 0 ? pattern.slice(1) : pattern.slice(1, end);
+  return hasWildcard(segment) ? undefined : segment;
 }
 
 /** Compiles a listener's rules; `payload` attaches the caller's per-action data to each rule. */

@@ -26,6 +26,11 @@ describe('rule evaluation order', () => {
     ['a rule with exact and wildcard hosts, by exact', [rule(3, { hostHeader: ['a.example.com', '*.b.com'] })], { host: 'a.example.com' }, '3'],
     ['a rule with exact and wildcard hosts, by wildcard', [rule(3, { hostHeader: ['a.example.com', '*.b.com'] })], { host: 'x.b.com' }, '3'],
     ['other exact hosts are not candidates', [rule(1, { hostHeader: ['a.example.com'] })], { host: 'b.example.com' }, 'default'],
+    ['a path rule keyed by segment before an open path rule', [rule(2, { pathPattern: ['/a*'] }), rule(1, { pathPattern: ['/api/*'] })], { path: '/api/x' }, '1'],
+    ['an open path rule before a path rule keyed by segment', [rule(1, { pathPattern: ['/a*'] }), rule(2, { pathPattern: ['/api/*'] })], { path: '/api/x' }, '1'],
+    ['a keyed path rule for the bare segment', [rule(1, { pathPattern: ['/api'] })], { path: '/api' }, '1'],
+    ['the root path rule', [rule(1, { pathPattern: ['/'] })], { path: '/' }, '1'],
+    ['other segments are not candidates', [rule(1, { pathPattern: ['/api/*'] })], { path: '/apix/1' }, 'default'],
   ] as const)('%s', (_name, rules, over, expected) => {
     expect(labelFor([...rules], over)).toBe(expected);
   });
@@ -45,6 +50,14 @@ describe('rule evaluation order', () => {
   it('returns the same object for the same rule, so the hot path allocates no result', () => {
     const matcher = compileRules({ rules: [rule(1, { pathPattern: ['/a'] })], defaultAction: DEFAULT });
     expect(matcher.match(request({ path: '/a' }))).toBe(matcher.match(request({ path: '/a' })));
+  });
+
+  it('finds the last of 10,000 host-less path rules', () => {
+    const rules = Array.from({ length: 10_000 }, (_, i) => rule(i + 1, { pathPattern: [`/p${i}/*`, `/p${i}`] }));
+    const matcher = compileRules({ rules, defaultAction: DEFAULT });
+    expect(matcher.match(request({ path: '/p9999/x' })).label).toBe('10000');
+    expect(matcher.match(request({ path: '/p9999' })).label).toBe('10000');
+    expect(matcher.match(request({ path: '/p99999' })).label).toBe('default');
   });
 
   it('finds the last of 10,000 host rules', () => {
