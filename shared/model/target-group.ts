@@ -91,32 +91,46 @@ export const targetGroupSchema = z
       })
       .default({}),
   })
-  .transform((tg) => ({ ...tg, healthCheck: resolveHealthCheck(tg.protocol, tg.healthCheck) }))
-  .superRefine((tg, ctx) => {
-    const hc = tg.healthCheck;
+  // `when`: these checks also run when another field of the group failed (they read defensively),
+  // so a bad matcher does not hide a timeout that is longer than the interval.
+  .superRefine((tg, ctx) => checkTargetGroup(tg as unknown as LooseTargetGroup, ctx), { when: () => true })
+  .transform((tg) => ({ ...tg, healthCheck: resolveHealthCheck(tg.protocol, tg.healthCheck) }));
+
+/** A target group as the refinement may see it: any field may hold the user's unparsed value. */
+type LooseTargetGroup = Record<string, unknown>;
+
+function checkTargetGroup(tg: LooseTargetGroup, ctx: z.RefinementCtx): void {
+  const protocol = TARGET_GROUP_PROTOCOLS.find((p) => p === tg.protocol);
+  const l7 = protocol === 'HTTP' || protocol === 'HTTPS';
+  const rawHc = typeof tg.healthCheck === 'object' && tg.healthCheck !== null ? (tg.healthCheck as Record<string, unknown>) : {};
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const hcProtocol = ['HTTP', 'HTTPS', 'TCP'].includes(rawHc.protocol as string) ? (rawHc.protocol as 'HTTP' | 'HTTPS' | 'TCP') : undefined;
+  if (protocol) {
+    const hc = resolveHealthCheck(protocol, { protocol: hcProtocol, intervalSeconds: num(rawHc.intervalSeconds), timeoutSeconds: num(rawHc.timeoutSeconds) });
     if (hc.timeoutSeconds >= hc.intervalSeconds) {
       ctx.addIssue({ code: 'custom', path: ['healthCheck', 'timeoutSeconds'], message: `the health-check timeout (${hc.timeoutSeconds}s) must be shorter than the interval (${hc.intervalSeconds}s)` });
     }
-    const l7 = tg.protocol === 'HTTP' || tg.protocol === 'HTTPS';
-    if (l7 && hc.protocol === 'TCP') {
+    if (l7 && hcProtocol === 'TCP') {
       ctx.addIssue({ code: 'custom', path: ['healthCheck', 'protocol'], message: 'HTTP and HTTPS target groups check health over HTTP or HTTPS, never TCP' });
     }
-    if (!l7 && tg.protocolVersion !== 'HTTP1') {
+    if (!l7 && tg.protocolVersion !== undefined && tg.protocolVersion !== 'HTTP1') {
       ctx.addIssue({ code: 'custom', path: ['protocolVersion'], message: 'protocolVersion applies only to HTTP and HTTPS target groups' });
     }
-    if (tg.stickiness.type === 'app_cookie' && !tg.stickiness.cookieName) {
-      ctx.addIssue({ code: 'custom', path: ['stickiness', 'cookieName'], message: 'app_cookie stickiness needs the name of the application cookie' });
-    }
-    if (tg.stickiness.type === 'source_ip' && l7) {
-      ctx.addIssue({ code: 'custom', path: ['stickiness', 'type'], message: 'source_ip stickiness is for network target groups; use lb_cookie or app_cookie' });
-    }
-    if (!l7 && tg.stickiness.type !== 'source_ip' && tg.stickiness.enabled) {
-      ctx.addIssue({ code: 'custom', path: ['stickiness', 'type'], message: 'network target groups support only source_ip stickiness' });
-    }
-    if (tg.slowStartSeconds > 0 && tg.loadBalancingAlgorithm === 'least_outstanding_requests') {
-      ctx.addIssue({ code: 'custom', path: ['slowStartSeconds'], message: 'slow start cannot be combined with least_outstanding_requests' });
-    }
-  });
+  }
+  const stickiness = typeof tg.stickiness === 'object' && tg.stickiness !== null ? (tg.stickiness as Record<string, unknown>) : {};
+  if (stickiness.type === 'app_cookie' && !stickiness.cookieName) {
+    ctx.addIssue({ code: 'custom', path: ['stickiness', 'cookieName'], message: 'app_cookie stickiness needs the name of the application cookie' });
+  }
+  if (protocol && stickiness.type === 'source_ip' && l7) {
+    ctx.addIssue({ code: 'custom', path: ['stickiness', 'type'], message: 'source_ip stickiness is for network target groups; use lb_cookie or app_cookie' });
+  }
+  if (protocol && !l7 && stickiness.type !== 'source_ip' && stickiness.enabled === true) {
+    ctx.addIssue({ code: 'custom', path: ['stickiness', 'type'], message: 'network target groups support only source_ip stickiness' });
+  }
+  if (typeof tg.slowStartSeconds === 'number' && tg.slowStartSeconds > 0 && tg.loadBalancingAlgorithm === 'least_outstanding_requests') {
+    ctx.addIssue({ code: 'custom', path: ['slowStartSeconds'], message: 'slow start cannot be combined with least_outstanding_requests' });
+  }
+}
 
 export type HealthCheck = ReturnType<typeof resolveHealthCheck>;
 
