@@ -31,7 +31,8 @@ async function spread(port: number, count: number, parallel = 8, headers: http.O
 const tally = (names: string[]) => names.reduce<Record<string, number>>((acc, n) => ({ ...acc, [n]: (acc[n] ?? 0) + 1 }), {});
 
 describe('distribution', () => {
-  it('spreads 1,000 requests evenly over 5 targets', async () => {
+  // Generous timeouts: 1,000 requests take about a second, far longer on a machine busy elsewhere.
+  it('spreads 1,000 requests evenly over 5 targets', { timeout: 90_000 }, async () => {
     const targets: TestTarget[] = [];
     for (let i = 1; i <= 5; i++) targets.push(await startTarget(`web-${i}`));
     const { port, records } = await startListener({ listener: { defaultAction: { forward: 'web' } } }, [targetGroup('web', targets)]);
@@ -45,7 +46,7 @@ describe('distribution', () => {
     expect(records.every((r) => r.status === 200 && r.targetGroup === 'web')).toBe(true);
   });
 
-  it('splits a weighted forward 80/20 within ±5 %', async () => {
+  it('splits a weighted forward 80/20 within ±5 %', { timeout: 90_000 }, async () => {
     const blue = await startTarget('blue-1');
     const green = await startTarget('green-1');
     const { port } = await startListener(

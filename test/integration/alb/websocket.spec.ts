@@ -37,7 +37,7 @@ function open(url: string, headers: Record<string, string> = {}): Promise<WebSoc
 }
 
 describe('WebSocket upgrades', () => {
-  it('echoes 1,000 messages through Berth on the target that answered 101', async () => {
+  it('echoes 1,000 messages through Berth on the target that answered 101', { timeout: 90_000 }, async () => {
     const a = await echoServer('a');
     const b = await echoServer('b');
     const { port, records } = await startListener(
