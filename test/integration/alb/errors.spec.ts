@@ -100,7 +100,9 @@ describe('client going away', () => {
     const left = Date.now();
     client.destroy();
     await eventually(() => expect(upstreamClosed).toBeGreaterThan(0), { timeoutMs: 2000 });
-    expect(upstreamClosed - left).toBeLessThan(500);
+    // Typically a few ms: the abort is synchronous; the bound leaves room for a busy machine, and is
+    // far below anything a target would do on its own (it never answers).
+    expect(upstreamClosed - left).toBeLessThan(1000);
     await eventually(() => expect(records[0]).toMatchObject({ status: 460, error: 'CLIENT_CLOSED', target: 'slow' }));
   });
 

@@ -48,7 +48,7 @@ describe('WebSocket upgrades', () => {
     const answers: string[] = [];
     ws.on('message', (data) => answers.push(String(data)));
     for (let i = 0; i < 1000; i++) ws.send(`m${i}`);
-    await eventually(() => expect(answers).toHaveLength(1000));
+    await eventually(() => expect(answers).toHaveLength(1000), { timeoutMs: 60_000 });
     const pinned = answers[0]!.split(':')[0];
     expect(answers).toEqual(Array.from({ length: 1000 }, (_, i) => `${pinned}:m${i}`));
     const upgrade = (pinned === 'a' ? a : b).upgrades[0]!;
