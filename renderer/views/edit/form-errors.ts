@@ -14,13 +14,37 @@ export function fieldKey(path: readonly (string | number)[]): string {
   return String(a);
 }
 
-export function issuesToFields(issues: readonly { path: readonly PropertyKey[]; message: string }[], prefix: readonly (string | number)[] = []): FieldErrors {
+export interface Issue {
+  path: readonly PropertyKey[];
+  message: string;
+  code?: string;
+  minimum?: unknown;
+  maximum?: unknown;
+  origin?: string;
+  expected?: string;
+}
+
+/** The shared schemas word most limits themselves; zod's generic wording is turned into plain words. */
+export function plainMessage(issue: Issue): string {
+  const m = issue.message;
+  if (issue.code === 'too_small' && m.startsWith('Too small')) {
+    if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${String(issue.minimum)} characters`;
+    if (issue.origin === 'array') return `needs at least ${String(issue.minimum)}`;
+    return `must be at least ${String(issue.minimum)}`;
+  }
+  if (issue.code === 'too_big' && m.startsWith('Too big')) return issue.origin === 'string' ? `must be at most ${String(issue.maximum)} characters` : `must be at most ${String(issue.maximum)}`;
+  if (issue.code === 'invalid_type' && m.startsWith('Invalid input')) return issue.expected === 'number' ? 'must be a whole number' : `must be a ${issue.expected ?? 'value'}`;
+  return m;
+}
+
+export function issuesToFields(issues: readonly Issue[], prefix: readonly (string | number)[] = []): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (!startsWith(path, prefix)) continue;
     const key = fieldKey(path.slice(prefix.length));
-    out[key] = out[key] ? `${out[key]}; ${issue.message}` : issue.message;
+    const message = plainMessage(issue);
+    out[key] = out[key] ? `${out[key]}; ${message}` : message;
   }
   return out;
 }
@@ -43,13 +67,13 @@ export function splitList(text: string): string[] {
 }
 
 /** Field errors for the object at `at`; problems elsewhere in the config go under '' with their path. */
-export function errorsAt(issues: readonly { path: readonly PropertyKey[]; message: string }[], at: readonly (string | number)[]): FieldErrors {
+export function errorsAt(issues: readonly Issue[], at: readonly (string | number)[]): FieldErrors {
   const out = issuesToFields(issues, at);
   for (const issue of issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (startsWith(path, at)) continue;
     const where = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
-    const message = `${where ? `${where}: ` : ''}${issue.message}`;
+    const message = `${where ? `${where}: ` : ''}${plainMessage(issue)}`;
     out[''] = out[''] ? `${out['']}; ${message}` : message;
   }
   return out;

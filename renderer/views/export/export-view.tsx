@@ -18,6 +18,8 @@ export function ExportScreen() {
   const [result, setResult] = useState<{ out?: Result; error?: string; loading: boolean }>({ loading: true });
   const version = state?.version;
   useEffect(() => {
+    // Waits for the first snapshot, then exports again whenever the config may have changed.
+    if (version === undefined) return;
     let live = true;
     setResult((r) => ({ ...r, loading: true }));
     client.call('exportConfig', { format, ...(format === 'cloudformation' ? { syntax } : {}) }).then(

@@ -1,0 +1,49 @@
+// @vitest-environment jsdom
+// Containers: loading, error, no Docker (where Berth looked), no containers (a docker run line), and
+// data with published ports, groups, clickable URLs and the containers no rule reaches.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, screen, within } from '@testing-library/react';
+import { TargetsScreen } from '../../../renderer/views/targets/targets-view.js';
+import { FakeClient } from './fake-client.js';
+import { engineState } from './fixtures.js';
+import { renderScreen } from './render.js';
+
+afterEach(cleanup);
+
+describe('containers', () => {
+  it('loading', () => {
+    renderScreen(<TargetsScreen />, new FakeClient().answer('getState', 'pending'));
+    expect(screen.getByRole('status').textContent).toContain('Loading');
+  });
+
+  it('error', async () => {
+    renderScreen(<TargetsScreen />, new FakeClient().answer('getState', new Error('HTTP 401: a valid token is required')));
+    expect((await screen.findByRole('alert')).textContent).toContain('a valid token is required');
+  });
+
+  it('without Docker says where Berth looked and how to fix it', async () => {
+    const state = engineState({ containers: [], discovery: { connected: false, stale: false, endpoint: 'unix:///var/run/docker.sock', source: 'default socket', error: 'connect ENOENT /var/run/docker.sock' } });
+    renderScreen(<TargetsScreen />, new FakeClient().answer('getState', state));
+    const empty = await screen.findByTestId('targets-no-docker');
+    expect(empty.textContent).toContain('unix:///var/run/docker.sock');
+    expect(empty.textContent).toContain('default socket');
+    expect(empty.textContent).toContain('ENOENT');
+    expect(empty.textContent).toContain('DOCKER_HOST');
+  });
+
+  it('without containers shows a docker run line to start from', async () => {
+    renderScreen(<TargetsScreen />, new FakeClient().answer('getState', engineState({ containers: [] })));
+    expect((await screen.findByTestId('targets-empty')).textContent).toMatch(/docker run -d -p 8081/);
+  });
+
+  it('lists containers with ports, groups and URLs, and those no rule reaches', async () => {
+    renderScreen(<TargetsScreen />, new FakeClient().answer('getState', engineState()));
+    const web = await screen.findByTestId('container-web-1');
+    expect(web.textContent).toContain('8081/tcp → 127.0.0.1:49153');
+    expect(web.textContent).toContain('app');
+    expect(within(web).getByRole('link').getAttribute('href')).toBe('http://app.localhost:8080/');
+    expect(within(web).getByRole('button', { name: 'copy http://app.localhost:8080/' })).toBeTruthy();
+    expect(screen.getByTestId('container-redis').textContent).toContain('no rule reaches it');
+    expect(screen.getByTestId('unreached').textContent).toContain('redis');
+  });
+});
