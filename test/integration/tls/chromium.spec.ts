@@ -5,11 +5,14 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CertificateStore, createCa, generateLeafKey, mintLeaf, rootIdentity, systemTrustEnvironment, trustRoot } from '../../../main/tls/index.js';
 import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
 import { exec, listen, startServer, type RunningServer } from './tls-fixtures.js';
 import { createServer } from 'node:https';
+
+// Each test starts Chromium; on a loaded CI machine that alone can take tens of seconds.
+vi.setConfig({ testTimeout: 120_000 });
 
 const CHROMIUM = '/usr/bin/chromium';
 const missing = ['chromium', 'certutil'].filter((tool) => !existsSync(tool === 'chromium' ? CHROMIUM : '/usr/bin/certutil'));
