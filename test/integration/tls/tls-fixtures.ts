@@ -84,26 +84,33 @@ export function firstCertificate(text: string): string {
   return match[0];
 }
 
-/** Client code for handshakesInChild(): connects to every name at once, prints one certificate fingerprint per name. */
+/** Client code for handshakesInChild(): `width` handshakes in flight at a time, one certificate fingerprint printed per name. */
 const BURST_CLIENT = `
 import { connect } from 'node:tls';
-const [port, ...names] = process.argv.slice(1);
-const fingerprints = await Promise.all(names.map((servername) => new Promise((resolve, reject) => {
-  const socket = connect({ host: '127.0.0.1', port: Number(port), servername, rejectUnauthorized: false }, () => {
-    resolve(socket.getPeerCertificate().fingerprint256);
+const [port, width, ...names] = process.argv.slice(1);
+const fingerprints = new Array(names.length);
+let next = 0;
+const one = (i) => new Promise((resolve, reject) => {
+  const socket = connect({ host: '127.0.0.1', port: Number(port), servername: names[i], rejectUnauthorized: false }, () => {
+    fingerprints[i] = socket.getPeerCertificate().fingerprint256;
     socket.destroy();
+    resolve();
   });
   socket.once('error', reject);
-})));
+});
+await Promise.all(Array.from({ length: Number(width) }, async () => {
+  while (next < names.length) await one(next++);
+}));
 console.log(JSON.stringify(fingerprints));
 `;
 
 /**
- * Handshakes for many names at once from another process, so the clients' own TLS work does not
- * run on the event loop under test. Resolves with the served certificates' SHA-256 fingerprints.
+ * Handshakes for many names from another process, so the clients' own TLS work does not run on the
+ * event loop under test; `width` at a time (default: all at once). Resolves with the served
+ * certificates' SHA-256 fingerprints, in the order of `names`.
  */
-export async function handshakesInChild(port: number, names: string[]): Promise<string[]> {
-  const run = await exec(process.execPath, ['--input-type=module', '-e', BURST_CLIENT, String(port), ...names], { timeoutMs: 60_000 });
+export async function handshakesInChild(port: number, names: string[], width = names.length): Promise<string[]> {
+  const run = await exec(process.execPath, ['--input-type=module', '-e', BURST_CLIENT, String(port), String(width), ...names], { timeoutMs: 60_000 });
   if (run.code !== 0) throw new Error(`handshake client failed (${run.code}): ${run.stderr}`);
   return JSON.parse(run.stdout) as string[];
 }
