@@ -1,30 +1,45 @@
-// `berth validate`: the same loading and validation `berth up` does, without starting anything.
+// `berth validate`: the same loading and validation `berth up` does (validateFile), without starting
+// anything. Exit 0 with a one-line summary, or 1 with every problem as FILE:LINE:COL  path  message.
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
-import type { BerthConfig } from '../../shared/model/index.js';
-import { loadConfig, formatProblem } from '../config/load-config.js';
+import { formatProblem } from '../config/load-config.js';
+import { summarizeConfig, validateFile } from '../config/validate.js';
 
-export function summarise(config: BerthConfig): string {
-  const listeners = config.loadBalancers.reduce((n, lb) => n + lb.listeners.length, 0);
-  const rules = config.loadBalancers.reduce((n, lb) => n + lb.listeners.reduce((m, l) => m + l.rules.length, 0), 0);
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(config.loadBalancers.length, 'load balancer')}, ${plural(listeners, 'listener')}, ${plural(rules, 'rule')}, ${plural(config.targetGroups.length, 'target group')}`;
+export interface ValidateOptions {
+  /** The file to check, as the user named it (problems are labelled with this name). */
+  config?: string;
+}
+
+export interface ValidateIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: ValidateIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+
+/** Runs the check and returns the exit code. */
+export async function runValidate(options: ValidateOptions, io: ValidateIo = processIo): Promise<number> {
+  const file = options.config ?? 'berth.yaml';
+  const result = await validateFile(file);
+  if (result.ok) {
+    io.stdout(`${file} is valid: ${summarizeConfig(result.config)}\n`);
+    return 0;
+  }
+  // Problems on stdout, so `berth validate > problems.txt` keeps them; the count goes to stderr.
+  for (const p of result.problems) io.stdout(`${formatProblem(p)}\n`);
+  const n = result.problems.length;
+  io.stderr(`${n} problem${n === 1 ? '' : 's'} in ${file}\n`);
+  return 1;
 }
 
 export function registerValidateCommand(program: Command): void {
   program
     .command('validate')
-    .description('check berth.yaml: exit 0 if valid, else print every problem as FILE:LINE:COL  path  message')
-    .option('-c, --config <file>', 'the config to check', 'berth.yaml')
-    .action(async (opts: { config: string }) => {
-      const file = resolve(opts.config);
-      const result = await loadConfig(file);
-      if (result.ok) {
-        process.stdout.write(`${opts.config} is valid: ${summarise(result.config)}\n`);
-        return;
-      }
-      for (const p of result.problems) process.stdout.write(`${formatProblem({ ...p, file: opts.config })}\n`);
-      process.stderr.write(`${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${opts.config}\n`);
-      process.exitCode = 1;
+    .description('check berth.yaml: exit 0 with a summary if valid, else 1 printing every problem as FILE:LINE:COL  path  message')
+    .option('-c, --config <file>', 'the config to check (default: berth.yaml in the working folder)')
+    .action(async (opts: ValidateOptions) => {
+      process.exitCode = await runValidate(opts);
     });
 }

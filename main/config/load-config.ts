@@ -1,11 +1,11 @@
 // Reads berth.yaml with positions and validates it with the shared schema. Every problem is
-// reported, each with FILE:LINE:COL, the field path and a message for a person. `berth validate`
-// and `berth up` both come through here.
+// reported, each with FILE:LINE:COL, the field path and a message for a person; `berth validate`
+// and `berth up` both come through here (see validate.ts).
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
-import type { z } from 'zod';
+import { LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { configSchema, type BerthConfig } from '../../shared/model/index.js';
-import { allowedKeysAt, suggestKey } from './config-keys.js';
+import { describeIssues, formatPath } from './config-issues.js';
+import { keyPosition, valuePosition, type Position } from './yaml-positions.js';
 
 export interface ConfigProblem {
   file: string;
@@ -21,167 +21,113 @@ export type LoadResult =
   | { ok: true; config: BerthConfig; document: Document; file: string }
   | { ok: false; problems: ConfigProblem[] };
 
-type Path = (string | number)[];
+export { formatPath };
 
+/** The line counters of the documents parsed here, so later checks can place their problems too. */
+const lineCounters = new WeakMap<Document, LineCounter>();
+
+/** LINE:COL of the field at `path` in a document parsed by this module (1:1 for any other). */
+export function fieldPosition(document: Document, path: readonly (string | number)[]): Position {
+  const lc = lineCounters.get(document);
+  return lc ? valuePosition(document, lc, path) : { line: 1, column: 1 };
+}
+
+/** Reads and validates `file`; a missing or unreadable file is a CONFIG_NOT_FOUND problem, never a throw. */
 export async function loadConfig(file: string): Promise<LoadResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'no such file' : `cannot read the file: ${(err as Error).message}`;
+    const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read the file: ${(err as Error).message}`;
     return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message, code: 'CONFIG_NOT_FOUND' }] };
   }
   return parseConfigText(text, file);
 }
 
+/** Parses and validates berth.yaml's text; `file` is only used to label the problems. */
 export function parseConfigText(text: string, file: string): LoadResult {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      problems: document.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, path: '', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), code: 'CONFIG_SYNTAX' as const };
-      }),
-    };
-  }
-  const raw: unknown = document.toJS() ?? {};
-  const result = configSchema.safeParse(raw);
-  if (result.success) return { ok: true, config: result.data, document, file };
+  // merge: `<<: *defaults` is common in hand-written YAML (compose files use it) and costs nothing.
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
+  if (document.errors.length > 0) return { ok: false, problems: syntaxProblems(document.errors, text, file) };
+  const aliasProblems = unresolvedAliases(document, lineCounter, file);
+  if (aliasProblems.length > 0) return { ok: false, problems: aliasProblems };
 
-  const problems: ConfigProblem[] = [];
-  for (const issue of flatten(result.error.issues, raw)) {
-    problems.push(...toProblems(issue, document, lineCounter, file, raw));
+  let raw: unknown;
+  try {
+    // An empty file (or one holding only comments) is an empty config.
+    raw = document.toJS({ maxAliasCount: 1000 }) ?? {};
+  } catch (err) {
+    return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: (err as Error).message, code: 'CONFIG_SYNTAX' }] };
   }
-  problems.sort((a, b) => a.line - b.line || a.column - b.column || a.path.localeCompare(b.path));
-  return { ok: false, problems: dedupe(problems) };
+  const result = configSchema.safeParse(raw);
+  if (result.success) {
+    lineCounters.set(document, lineCounter);
+    return { ok: true, config: result.data, document, file };
+  }
+
+  const problems = describeIssues(result.error.issues, raw).map((issue): ConfigProblem => {
+    const pos =
+      issue.unknownKey !== undefined
+        ? keyPosition(document, lineCounter, issue.path.slice(0, -1), issue.unknownKey)
+        : valuePosition(document, lineCounter, issue.path);
+    return { file, ...pos, path: formatPath(issue.path), message: issue.message, code: 'CONFIG_INVALID' };
+  });
+  return { ok: false, problems: sortProblems(problems) };
 }
 
+/** `FILE:LINE:COL  path.to.field  message`, the line `berth validate` prints. */
 export function formatProblem(p: ConfigProblem): string {
   return `${p.file}:${p.line}:${p.column}  ${p.path || '(file)'}  ${p.message}`;
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
-  return out;
+export function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  return [...problems].sort((a, b) => a.line - b.line || a.column - b.column || a.path.localeCompare(b.path) || a.message.localeCompare(b.message));
 }
 
-/** A union reports one issue list per branch: keep the branch that fits the value's shape. */
-function flatten(issues: readonly z.core.$ZodIssue[], raw: unknown): z.core.$ZodIssue[] {
-  const out: z.core.$ZodIssue[] = [];
-  for (const issue of issues) {
-    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const value = valueAt(raw, issue.path as Path);
-      const branches = issue.errors.map((branch) => branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue));
-      const fitting = branches.find((b) => !b.some((i) => i.code === 'invalid_type' && i.path.length === issue.path.length)) ?? branches[typeof value === 'string' ? 0 : branches.length - 1]!;
-      out.push(...flatten(fitting, raw));
-    } else out.push(issue);
+/** yaml's messages without its position suffix and excerpt; one per line, as later ones usually follow from the first. */
+function syntaxProblems(errors: readonly YAMLError[], text: string, file: string): ConfigProblem[] {
+  const byLine = new Map<number, ConfigProblem>();
+  for (const e of errors) {
+    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+    if (byLine.has(pos.line)) continue;
+    byLine.set(pos.line, { file, line: pos.line, column: pos.col, path: '', message: syntaxMessage(e, text), code: 'CONFIG_SYNTAX' });
   }
-  return out;
+  return [...byLine.values()];
 }
 
-function toProblems(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, file: string, raw: unknown): ConfigProblem[] {
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  if (issue.code === 'unrecognized_keys') {
-    const allowed = allowedKeysAt(path);
-    return issue.keys.map((key) => {
-      const suggestion = suggestKey(key, allowed);
-      const pos = keyPosition(doc, path, key, lc);
-      return {
-        file,
-        ...pos,
-        path: formatPath([...path, key]),
-        message: `unknown key "${key}"${suggestion ? ` — did you mean "${suggestion}"?` : allowed.length ? ` (allowed here: ${allowed.join(', ')})` : ''}`,
-        code: 'CONFIG_INVALID' as const,
-      };
-    });
-  }
-  const pos = nodePosition(doc, path, lc);
-  return [{ file, ...pos, path: formatPath(path), message: humanMessage(issue, valueAt(raw, path)), code: 'CONFIG_INVALID' }];
-}
-
-function humanMessage(issue: z.core.$ZodIssue, value: unknown): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      if (value === undefined) return `is required (${article(issue.expected)})`;
-      return `must be ${article(issue.expected)}, got ${describe(value)}`;
-    case 'too_small':
-      if (issue.origin === 'array') return Number(issue.minimum) === 1 ? 'needs at least one entry' : `needs at least ${String(issue.minimum)} entries`;
-      if (issue.origin === 'string') return /^Too small/.test(issue.message) ? `must not be empty` : issue.message;
-      return /^Too small/.test(issue.message) ? `must be at least ${String(issue.minimum)}, got ${describe(value)}` : `${issue.message}, got ${describe(value)}`;
-    case 'too_big':
-      if (issue.origin === 'array') return /^Too big/.test(issue.message) ? `may have at most ${String(issue.maximum)} entries` : issue.message;
-      if (issue.origin === 'string') return /^Too big/.test(issue.message) ? `must be at most ${String(issue.maximum)} characters` : issue.message;
-      return /^Too big/.test(issue.message) ? `must be at most ${String(issue.maximum)}, got ${describe(value)}` : `${issue.message}, got ${describe(value)}`;
-    case 'invalid_value':
-      return /^Invalid (option|input)/.test(issue.message) ? `must be one of ${issue.values.map((v) => String(v)).join(', ')}, got ${describe(value)}` : `${issue.message}, got ${describe(value)}`;
-    case 'invalid_format':
-      return /^Invalid/.test(issue.message) ? `has the wrong format (${issue.format})` : issue.message;
-    default:
-      return issue.message;
-  }
-}
-
-function article(type: string): string {
-  const map: Record<string, string> = { number: 'a number', string: 'a string', boolean: 'true or false', array: 'a list', object: 'a mapping (key: value)', record: 'a mapping (key: value)' };
-  return map[type] ?? type;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-  return String(value);
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = raw;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[p];
-  }
-  return v;
-}
-
-/** The node's own position, or — for a missing key — the nearest map that should hold it. */
-function nodePosition(doc: Document, path: Path, lc: LineCounter): { line: number; column: number } {
-  for (let n = path.length; n >= 0; n--) {
-    const node = (n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true)) as Node | null | undefined;
-    if (node && node.range) {
-      const at = n < path.length && isMap(node) ? (keyNodeOffset(node, String(path[n])) ?? node.range[0]) : node.range[0];
-      const pos = lc.linePos(at);
-      return { line: pos.line, column: pos.col };
+function syntaxMessage(e: YAMLError, text: string): string {
+  switch (e.code) {
+    case 'DUPLICATE_KEY':
+      return `duplicate key "${keyAt(text, e.pos[0])}": a key may appear only once in a mapping`;
+    case 'MULTIPLE_DOCS':
+      return 'a second YAML document ("---") starts here; berth.yaml holds one document';
+    case 'TAB_AS_INDENT':
+      return 'a tab used for indentation; YAML indents with spaces';
+    default: {
+      const first = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      const unclosed = /end with a ([\]}])$/.exec(first)?.[1];
+      if (unclosed) return `the ${unclosed === ']' ? 'list' : 'mapping'} opened with "${unclosed === ']' ? '[' : '{'}" is not closed with "${unclosed}" before here`;
+      return first;
     }
   }
-  return { line: 1, column: 1 };
 }
 
-function keyPosition(doc: Document, parent: Path, key: string, lc: LineCounter): { line: number; column: number } {
-  const node = (parent.length === 0 ? doc.contents : doc.getIn(parent, true)) as Node | null | undefined;
-  const offset = node && isMap(node) ? keyNodeOffset(node, key) : undefined;
-  if (offset === undefined) return nodePosition(doc, parent, lc);
-  const pos = lc.linePos(offset);
-  return { line: pos.line, column: pos.col };
+/** The key written at `offset` (yaml's error range covers only its first character). */
+function keyAt(text: string, offset: number): string {
+  const m = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^:,{}\n]*?))\s*:/.exec(text.slice(offset));
+  return m ? (m[1] ?? m[2]?.replace(/''/g, "'") ?? m[3] ?? '') : text.slice(offset, offset + 1);
 }
 
-function keyNodeOffset(map: Node, key: string): number | undefined {
-  if (!isMap(map)) return undefined;
-  for (const item of map.items) {
-    if (isPair(item) && isScalar(item.key) && String(item.key.value) === key && item.key.range) return item.key.range[0];
-  }
-  return undefined;
-}
-
-function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const k = `${p.line}:${p.column}:${p.path}:${p.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
+function unresolvedAliases(doc: Document, lc: LineCounter, file: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) !== undefined || !node.range) return;
+      const pos = lc.linePos(node.range[0]);
+      problems.push({ file, line: pos.line, column: pos.col, path: '', message: `the alias *${node.source} names no anchor &${node.source} written before it`, code: 'CONFIG_SYNTAX' });
+    },
   });
+  return problems;
 }
