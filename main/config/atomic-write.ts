@@ -1,41 +1,55 @@
 // Writes a file so that a crash at any moment leaves either the old or the new content, never a
-// truncated mix: temp file in the same folder, fsync, rename over, fsync the folder.
-import { open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// truncated mix: a temp file in the same folder (so rename stays on one file system), fsync, rename
+// over the old one, fsync the folder so the rename itself survives a power cut.
 import { randomBytes } from 'node:crypto';
+import { link, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
-  const dir = dirname(file);
-  const temp = join(dir, `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  let mode = options.mode;
-  if (mode === undefined) {
-    try {
-      mode = (await stat(file)).mode & 0o777;
-    } catch {
-      mode = 0o644;
-    }
-  }
+export interface AtomicWriteOptions {
+  /** Mode of the new file; default: the mode of the file it replaces, else 0o644. */
+  mode?: number;
+  /** Fail with EEXIST instead of replacing an existing file (link, which refuses, instead of rename). */
+  exclusive?: boolean;
+}
+
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  // A berth.yaml symlinked from a dotfiles folder stays a symlink: the file it points at is replaced.
+  const target = await realpath(file).catch(() => file);
+  const dir = dirname(target);
+  const mode = options.mode ?? (await stat(target).then((s) => s.mode & 0o7777, () => 0o644));
+  const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+
+  // Created with the mode, so a private file is never readable by others, not even briefly.
   const handle = await open(temp, 'wx', mode);
+  let placed = false;
   try {
-    await handle.writeFile(data);
+    try {
+      await handle.writeFile(data);
+      // The umask may have cleared bits the replaced file had (0o664 under umask 022).
+      await handle.chmod(mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (options.exclusive) await link(temp, target);
+    else {
+      await rename(temp, target);
+      placed = true;
+    }
+  } finally {
+    if (!placed) await unlink(temp).catch(() => undefined);
+  }
+  await syncFolder(dir);
+}
+
+async function syncFolder(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
     await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw err;
-  }
-  await handle.close();
-  try {
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-  try {
-    const d = await open(dir, 'r');
-    await d.sync().catch(() => undefined);
-    await d.close();
   } catch {
-    // Some platforms (Windows) cannot open a folder for fsync; the rename itself is still atomic.
+    // Windows cannot open a folder for fsync; the rename is still atomic there.
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }

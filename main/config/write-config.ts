@@ -1,48 +1,49 @@
-// Writes a changed config back to berth.yaml keeping the user's comments and layout: the change is
-// applied to the parsed YAML document, validated, and only then written, atomically.
-import { parseDocument, type Document } from 'yaml';
+// Writes changes back to berth.yaml keeping the user's comments and layout: the change is applied to
+// the parsed YAML document (never re-serialised from plain data), the result is validated, and only
+// a valid file is written, atomically.
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { BerthError } from '../../shared/errors.js';
 import type { BerthConfigInput } from '../../shared/model/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { parseConfigText, type ConfigProblem, type LoadResult } from './load-config.js';
 
-/** Replaces the whole config while keeping comments on everything that still exists. */
-export function mergeIntoDocument(doc: Document, next: BerthConfigInput): void {
-  const apply = (path: (string | number)[], value: unknown, current: unknown): void => {
-    if (isPlainObject(value) && isPlainObject(current)) {
-      for (const key of Object.keys(current)) if (!(key in value)) doc.deleteIn([...path, key]);
-      for (const [key, v] of Object.entries(value)) apply([...path, key], v, current[key]);
-      return;
-    }
-    if (Array.isArray(value) && Array.isArray(current)) {
-      for (let i = current.length - 1; i >= value.length; i--) doc.deleteIn([...path, i]);
-      value.forEach((v, i) => (i < current.length ? apply([...path, i], v, current[i]) : doc.addIn(path, doc.createNode(v))));
-      return;
-    }
-    if (JSON.stringify(value) !== JSON.stringify(current)) {
-      if (path.length === 0) doc.contents = doc.createNode(value) as Document['contents'];
-      else doc.setIn(path, doc.createNode(value));
-    }
-  };
-  apply([], next, doc.toJS() ?? {});
-}
+export type { ConfigProblem };
+
+/** Edits of one file run one after another, each on what the previous one wrote. */
+const queues = new Map<string, Promise<unknown>>();
 
 /**
- * Validates `next` as it would be written and writes it only if valid. Returns the problems (with
- * positions in the would-be file) and leaves the file untouched when there are any.
+ * Applies `edit` to berth.yaml's document (`doc.setIn`, `doc.deleteIn`, …) and writes the result if
+ * it is valid. Returns the problems, positioned in the would-be file, and leaves the file untouched
+ * when there are any. A missing file is created.
  */
-export async function updateConfigFile(file: string, next: BerthConfigInput): Promise<LoadResult> {
+export function editConfigFile(file: string, edit: (doc: Document) => void): Promise<LoadResult> {
+  const key = resolve(file);
+  const run = (queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => editNow(file, edit));
+  queues.set(key, run);
+  void run.finally(() => queues.get(key) === run && queues.delete(key)).catch(() => undefined);
+  return run;
+}
+
+/** Replaces the whole config (as the UI's editor sends it), keeping comments on everything that stays. */
+export function updateConfigFile(file: string, next: BerthConfigInput): Promise<LoadResult> {
+  return editConfigFile(file, (doc) => mergeIntoDocument(doc, next));
+}
+
+async function editNow(file: string, edit: (doc: Document) => void): Promise<LoadResult> {
   let text = '';
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new BerthError('CONFIG_WRITE_FAILED', `cannot read ${file}: ${(err as Error).message}`, { file });
   }
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new BerthError('CONFIG_SYNTAX', `${file} has YAML errors; fix them before editing it from Berth`, { file });
-  mergeIntoDocument(doc, next);
-  const output = doc.toString();
+  // The same options the loader uses, so what is edited is what was validated.
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true });
+  if (doc.errors.length > 0) return parseConfigText(text, file);
+  edit(doc);
+  const output = doc.toString({ flowCollectionPadding: padsFlowCollections(text) });
   const result = parseConfigText(output, file);
   if (!result.ok) return result;
   try {
@@ -53,7 +54,88 @@ export async function updateConfigFile(file: string, next: BerthConfigInput): Pr
   return result;
 }
 
-export type { ConfigProblem };
+/** Makes `doc` hold `next`, reusing every node that still exists so its comments and style stay. */
+export function mergeIntoDocument(doc: Document, next: BerthConfigInput): void {
+  doc.contents = merge(doc, doc.contents, next) as Document['contents'];
+}
+
+function merge(doc: Document, node: unknown, value: unknown): Node {
+  if (isPlainObject(value) && isMap(node)) {
+    for (const pair of [...node.items]) {
+      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (typeof key !== 'string' || value[key] === undefined) node.delete(pair.key);
+    }
+    for (const [key, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      node.set(key, merge(doc, node.get(key, true), v));
+    }
+    return node;
+  }
+  if (Array.isArray(value) && isSeq(node)) {
+    const old = node.items as Node[];
+    const identity = identityOf(old.map((n) => n.toJS(doc) as unknown), value);
+    // First the items that kept their identity, then the rest by position (a rule whose priority
+    // was edited in place is still that rule).
+    const matches: (Node | undefined)[] = value.map((v) => (identity ? old.find((n) => identity(n.toJS(doc)) === identity(v)) : undefined));
+    const used = new Set(matches.filter((n): n is Node => n !== undefined));
+    value.forEach((_, i) => {
+      const candidate = old[i];
+      if (!matches[i] && candidate && !used.has(candidate)) {
+        matches[i] = candidate;
+        used.add(candidate);
+      }
+    });
+    const items = value.map((v, i) => (matches[i] ? merge(doc, matches[i], v) : doc.createNode(v)));
+    // yaml keeps a comment above the first item on the list; it belongs with that item.
+    if (node.commentBefore && !node.flow && old[0] && items[0] !== old[0]) {
+      if (used.has(old[0])) old[0].commentBefore = node.commentBefore;
+      node.commentBefore = undefined;
+    }
+    node.items = items;
+    return node;
+  }
+  if (isScalar(node) && (value === null || typeof value !== 'object')) {
+    // In place, so `port: 8080  # the public one` keeps its comment.
+    if (node.value !== value) {
+      if (typeof node.value !== typeof value) node.type = undefined;
+      node.value = value;
+    }
+    return node;
+  }
+  return doc.createNode(value);
+}
+
+/**
+ * How list items are recognised across an edit: load balancers and target groups by name, rules by
+ * priority, listeners by port — so deleting the first of three rules keeps the comments of the
+ * other two with them. Lists without such a key match by position.
+ */
+function identityOf(old: unknown[], next: unknown[]): ((item: unknown) => string) | undefined {
+  const items = [...old, ...next];
+  if (items.length === 0 || !items.every(isPlainObject)) return undefined;
+  const ids: Record<string, (item: Record<string, unknown>) => unknown> = {
+    name: (i) => i.name,
+    priority: (i) => i.priority,
+    // Two listeners may share a port over TCP and UDP.
+    port: (i) => (typeof i.port === 'number' ? `${i.port}/${String(i.protocol)}` : undefined),
+  };
+  for (const id of Object.values(ids)) {
+    const of = (item: unknown) => id(item as Record<string, unknown>);
+    const unique = (list: unknown[]) => new Set(list.map(of)).size === list.length;
+    if (items.every((i) => ['string', 'number'].includes(typeof of(i))) && unique(old) && unique(next)) return (item) => String(of(item));
+  }
+  return undefined;
+}
+
+/**
+ * yaml writes every flow collection as `[ a ]` or every one as `[a]`; follow what the file mostly
+ * does, so an edit does not restyle the lines it did not touch.
+ */
+function padsFlowCollections(text: string): boolean {
+  const padded = text.match(/[[{] /g)?.length ?? 0;
+  const tight = text.match(/[[{][^\s\]}]/g)?.length ?? 0;
+  return padded >= tight;
+}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
