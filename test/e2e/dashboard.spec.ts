@@ -131,15 +131,17 @@ describeDocker('dashboard (berth up + Chromium)', () => {
     for (let i = 0; i < 5; i++) expect(curl(`/e2e/hello-${i}`, 'app.localhost').status).toBe(200);
     expect(curl('/api/users').status).toBe(200);
     expect(curl('/nowhere').status).toBe(404);
+    await page.locator('[data-testid="traffic-row"]', { hasText: '/nowhere' }).waitFor({ timeout: 10_000 });
+    // Pause following, as a person would before reading: rows then stay where they are.
+    await page.click('button:has-text("Following")');
     const row = page.locator('[data-testid="traffic-row"]', { hasText: '/e2e/hello-4' });
-    await row.waitFor({ timeout: 10_000 });
     expect(await row.textContent()).toContain(`${app.name}:${app.hostPort()}`);
     expect(await page.locator('[data-testid="traffic-row"]', { hasText: '/api/users' }).textContent()).toContain(`${api.name}:${api.hostPort()}`);
     await row.click();
     const detail = page.locator('[data-testid="traffic-detail"]');
     expect(await detail.locator('[data-testid="detail-rule"]').textContent()).toMatch(/Rule 10 matched: host is "app.localhost" → forward to app/);
-    // Keyboard: the next row down is the /api/users request.
-    await page.keyboard.press('ArrowDown');
+    // Keyboard (newest first): the row above is the later /api/users request.
+    await page.keyboard.press('ArrowUp');
     await eventually(async () => expect(await detail.textContent()).toContain('/api/users'));
     await shoot('traffic');
     await page.emulateMedia({ colorScheme: 'dark' });

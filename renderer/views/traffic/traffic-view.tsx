@@ -62,7 +62,12 @@ export function TrafficView({ records, dropped = 0, state, onExportHar, exportin
   const [selected, setSelected] = useState<number | undefined>();
   const [frozen, setFrozen] = useState<readonly TrafficRecord[] | undefined>();
   const source = follow ? records : (frozen ?? records);
-  const rows = useMemo(() => source.filter((r) => matchesFilter(r, filter)), [source, filter]);
+  // Newest first: following then needs no scrolling at all.
+  const rows = useMemo(() => {
+    const out: TrafficRecord[] = [];
+    for (let i = source.length - 1; i >= 0; i--) if (matchesFilter(source[i]!, filter)) out.push(source[i]!);
+    return out;
+  }, [source, filter]);
   const options = useMemo(() => optionsFrom(records, state), [records, state]);
   const lastShown = source[source.length - 1]?.id ?? -1;
   const waiting = follow ? 0 : records.filter((r) => r.id > lastShown).length;
@@ -103,7 +108,7 @@ export function TrafficView({ records, dropped = 0, state, onExportHar, exportin
         exporting={exporting}
       />
       <div className="traffic-body">
-        <TrafficTable rows={rows} selected={selected} follow={follow} onSelect={select} empty={empty} />
+        <TrafficTable rows={rows} selected={selected} follow={follow} onSelect={select} onScrollAway={() => setFollowing(false)} empty={empty} />
         {chosen ? <TrafficDetail record={chosen} state={state} loadDetail={loadDetail} onClose={() => setSelected(undefined)} /> : null}
       </div>
     </div>

@@ -56,8 +56,9 @@ describe('traffic', () => {
   it('data: rows coloured by status, L4 connections in their tab, filters by status and text', async () => {
     renderScreen(<TrafficScreen />, client());
     const rows = await screen.findAllByTestId('traffic-row');
-    expect(rows.map((r) => r.className.replace('traffic-row ', ''))).toEqual(['status-2', 'status-3', 'status-5', '']);
-    expect(rows[3]!.textContent).toContain('TCP');
+    // Newest first.
+    expect(rows.map((r) => r.className.replace('traffic-row ', ''))).toEqual(['', 'status-5', 'status-3', 'status-2']);
+    expect(rows[0]!.textContent).toContain('TCP');
     fireEvent.click(screen.getByRole('tab', { name: 'TCP / TLS / UDP' }));
     expect(screen.getAllByTestId('traffic-row')).toHaveLength(1);
     fireEvent.click(screen.getByRole('tab', { name: 'All' }));
@@ -71,12 +72,12 @@ describe('traffic', () => {
   it('keyboard: arrows select rows and open the detail with the rule in words; Escape closes it', async () => {
     renderScreen(<TrafficScreen />, client());
     const grid = await screen.findByRole('grid', { name: 'traffic' });
-    fireEvent.keyDown(grid, { key: 'Home' });
+    fireEvent.keyDown(grid, { key: 'End' });
     const detail = await screen.findByTestId('traffic-detail');
     expect(detail.textContent).toContain('GET /ok');
     expect(screen.getByTestId('detail-rule').textContent).toBe('Rule 10 matched: host is "app.localhost" → forward to app.');
     await waitFor(() => expect(detail.textContent).toContain('curl/8.5.0'));
-    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    fireEvent.keyDown(grid, { key: 'ArrowUp' });
     expect(screen.getByTestId('detail-rule').textContent).toMatch(/default action.*respond 404/);
     expect(screen.getByRole('button', { name: /Paused/ })).toBeTruthy();
     fireEvent.keyDown(grid, { key: 'Escape' });
