@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     await page.goto(`http://127.0.0.1:${controlPort}/#/traffic`);
     await page.waitForSelector('[data-testid="traffic"]');
 
+    const metric = async (name: string) => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name)?.value ?? 0;
     const heapMb = async (gc: boolean) => {
       if (gc) await cdp.send('HeapProfiler.collectGarbage');
       const { metrics } = await cdp.send('Performance.getMetrics');
@@ -79,6 +80,9 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.start');
     }
     const sentBefore = load.done;
+    // CPU time of the page's main thread: unlike task lengths, it does not grow when other processes
+    // take the CPU away from the page.
+    const threadBefore = await metric('ThreadTime');
     const heap: number[] = [];
     const started = Date.now();
     for (let s = 1; s <= duration; s++) {
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
       heap.push(await heapMb(false));
     }
     const delivered = (load.done - sentBefore) / duration;
+    const mainThreadBusy = (await metric('ThreadTime')) - threadBefore;
     if (args.profile) writeFileSync(args.profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const endHeap = await heapMb(true);
     const longTasks = (await page.evaluate('window.__longTasks')) as { start: number; duration: number }[];
@@ -110,6 +115,7 @@ async function main(): Promise<void> {
       flushMsP99: round(pct(99)),
       flushMsMax: round(sorted[sorted.length - 1] ?? 0),
       rowsShown: shown?.trim(),
+      mainThreadCpuPercent: round((mainThreadBusy / ((Date.now() - started) / 1000)) * 100),
       loadAverage1m: round(loadavg()[0]!),
       cores: cpus().length,
     };
@@ -117,6 +123,7 @@ async function main(): Promise<void> {
     console.log(`  delivered           ${figures.rateDelivered} requests/s (${figures.failedRequests} failed)`);
     console.log(`  long tasks > 50 ms  ${figures.longTasks}${figures.longTasks ? ` (longest ${figures.longestTaskMs} ms)` : ''}`);
     console.log(`  JS heap             ${figures.heapStartMb} MB → ${figures.heapEndMb} MB after GC (max ${figures.heapMaxMb} MB before GC; growth ${figures.heapGrowthMb} MB)`);
+    console.log(`  page main thread    ${figures.mainThreadCpuPercent}% of one core (CPU time)`);
     console.log(`  frame flush         p50 ${figures.flushMsP50} ms, p99 ${figures.flushMsP99} ms, max ${figures.flushMsMax} ms (last ${flushes.length} flushes)`);
     console.log(`  table               ${figures.rowsShown} (buffer bounded at 5,000)`);
     console.log(`  machine             load average ${figures.loadAverage1m} on ${figures.cores} cores${figures.loadAverage1m > figures.cores ? ' — other processes competed for the CPU, which lengthens tasks and slows the load generator' : ''}`);

@@ -21,7 +21,7 @@ export interface TrafficTableProps {
 
 export function TrafficTable({ rows, selected, follow, onSelect, onScrollAway, empty }: TrafficTableProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 10 });
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 6 });
   const index = selected === undefined ? -1 : rows.findIndex((r) => r.id === selected);
 
   // Only when following is switched on: per update there is nothing to scroll (new rows come in at

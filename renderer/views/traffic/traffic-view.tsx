@@ -68,7 +68,7 @@ export function TrafficView({ records, dropped = 0, state, onExportHar, exportin
     for (let i = source.length - 1; i >= 0; i--) if (matchesFilter(source[i]!, filter)) out.push(source[i]!);
     return out;
   }, [source, filter]);
-  const options = useMemo(() => optionsFrom(records, state), [records, state]);
+  const options = useMemo(() => optionsFrom(state), [state]);
   const lastShown = source[source.length - 1]?.id ?? -1;
   const waiting = follow ? 0 : records.filter((r) => r.id > lastShown).length;
 
@@ -115,19 +115,15 @@ export function TrafficView({ records, dropped = 0, state, onExportHar, exportin
   );
 }
 
-function optionsFrom(records: readonly TrafficRecord[], state: EngineState | undefined): TrafficOptions {
+/** Filter choices from the state (not from the records: scanning 5,000 rows per frame adds up). */
+function optionsFrom(state: EngineState | undefined): TrafficOptions {
   const listeners = new Set<string>();
   const rules = new Set<string>();
   const targets = new Set<string>();
   for (const lb of state?.loadBalancers ?? []) for (const l of lb.listeners) listeners.add(l.id);
+  for (const lb of state?.config.loadBalancers ?? []) for (const l of lb.listeners) for (const r of l.rules) rules.add(String(r.priority));
   for (const g of state?.targetGroups ?? []) for (const t of g.targets) targets.add(t.id);
-  for (const r of records) {
-    listeners.add(r.listener);
-    if (r.rule) rules.add(r.rule);
-    if (r.target) targets.add(r.target);
-  }
-  const byNumber = (a: string, b: string) => (Number(a) || Infinity) - (Number(b) || Infinity);
-  return { listeners: [...listeners].sort(), rules: [...rules].sort(byNumber), targets: [...targets].sort() };
+  return { listeners: [...listeners].sort(), rules: [...[...rules].sort((a, b) => Number(a) - Number(b)), 'default'], targets: [...targets].sort() };
 }
 
 function firstUrl(state: EngineState | undefined): string | undefined {
