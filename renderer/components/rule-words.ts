@@ -29,7 +29,8 @@ export function actionInWords(a: Action): string {
   }
   if (a.fixedResponse) {
     const f = a.fixedResponse;
-    return `respond ${f.statusCode}${f.contentType ? ` ${f.contentType}` : ''}${f.messageBody ? ` "${f.messageBody.length > 40 ? `${f.messageBody.slice(0, 40)}…` : f.messageBody}"` : ''}`;
+    if (f.contentType === 'text/html' && f.messageBody) return `respond ${f.statusCode} with an HTML page`;
+    return `respond ${f.statusCode}${f.messageBody ? ` "${f.messageBody.length > 40 ? `${f.messageBody.slice(0, 40)}…` : f.messageBody}"` : ''}`;
   }
   return 'no action';
 }

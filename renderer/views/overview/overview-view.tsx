@@ -75,7 +75,7 @@ export function OverviewView({ state, onToggleListener, onToggleRule }: Overview
                   </div>
                   {ls?.error ? <div className="error-box">{ls.error}</div> : null}
                   {failures[key] ? <div className="error-box">{failures[key]}</div> : null}
-                  <RuleTable listener={listener} onToggle={(p, on) => attempt(`${key} ${p}`, onToggleRule(lb.name, id, p, on))} errors={failures} errorKey={key} />
+                  <RuleTable listener={listener} zeroConfig={state.mode === 'zero-config'} onToggle={(p, on) => attempt(`${key} ${p}`, onToggleRule(lb.name, id, p, on))} errors={failures} errorKey={key} />
                   <GroupList names={[...new Set([...listener.rules.flatMap((r) => targetGroupsOf(r.action)), ...targetGroupsOf(listener.defaultAction)])]} groups={groups} />
                 </div>
               );

@@ -3,8 +3,24 @@ import type { Listener } from '../../../shared/model/index.js';
 import { Switch } from '../../components/switch.js';
 import { actionInWords, conditionsInWords } from '../../components/rule-words.js';
 
-export function RuleTable({ listener, onToggle, errors, errorKey }: { listener: Listener; onToggle: (priority: number, on: boolean) => void; errors: Record<string, string>; errorKey: string }) {
+export interface RuleTableProps {
+  listener: Listener;
+  zeroConfig: boolean;
+  onToggle: (priority: number, on: boolean) => void;
+  errors: Record<string, string>;
+  errorKey: string;
+}
+
+export function RuleTable({ listener, zeroConfig, onToggle, errors, errorKey }: RuleTableProps) {
   const rules = [...listener.rules].sort((a, b) => a.priority - b.priority);
+  if (rules.length === 0 && zeroConfig) {
+    return (
+      <div className="empty compact" data-testid="no-rules">
+        <p>No container publishes a port yet. Start one and it gets its own URL on this listener at once:</p>
+        <pre>{`docker run -d -p 8081 --name web my-image\ncurl http://web.localhost:${listener.port}/`}</pre>
+      </div>
+    );
+  }
   return (
     <table className="grid rules">
       <thead>
@@ -35,7 +51,7 @@ export function RuleTable({ listener, onToggle, errors, errorKey }: { listener: 
         <tr>
           <td />
           <td className="mono muted">default</td>
-          <td className="muted">{rules.length ? 'no rule above matched' : 'every request'}</td>
+          <td className="muted">{rules.length ? 'no rule above matched' : 'every request (no rules yet: add one in Edit)'}</td>
           <td>{actionInWords(listener.defaultAction)}</td>
         </tr>
       </tbody>

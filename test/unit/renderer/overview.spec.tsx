@@ -28,6 +28,12 @@ describe('overview', () => {
     expect(empty.textContent).toContain('defaultAction');
   });
 
+  it('zero-config without containers: shows the URL a container will get', async () => {
+    const config = { loadBalancers: [{ name: 'zero-config', listeners: [{ port: 8080, protocol: 'HTTP' as const, defaultAction: { fixedResponse: { statusCode: 404, contentType: 'text/html' as const, messageBody: '<!doctype html><p>no routes</p>' } } }] }], targetGroups: [] };
+    renderScreen(<OverviewScreen />, new FakeClient().answer('getState', engineState({ mode: 'zero-config', loadBalancers: [] }, config)));
+    expect((await screen.findByTestId('no-rules')).textContent).toContain('curl http://web.localhost:8080/');
+  });
+
   it('shows listeners, rules in priority order in words, groups and targets with health reasons', async () => {
     renderScreen(<OverviewScreen />, new FakeClient().answer('getState', engineState()));
     const listener = await screen.findByTestId('listener-web-8080/HTTP');
