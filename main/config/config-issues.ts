@@ -38,7 +38,7 @@ function describe(issue: Issue, input: unknown, root: z.core.$ZodType | undefine
   // checks across objects already name what they compare.
   const short = (typeof value === 'string' && value.length <= 40) || typeof value === 'number' || typeof value === 'boolean';
   const ownRule = issue.code === 'invalid_format' || (issue.code === 'custom' && !crossIssues.has(`${pathKey(path)}\u0000${issue.message}`));
-  if (ownRule && short && !message.includes(String(value))) message += `, got ${show(value)}`;
+  if (ownRule && short && !mentions(message, value)) message += `, got ${show(value)}`;
   return [{ path, message }];
 }
 
@@ -155,6 +155,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
   return out;
+}
+
+/** Whether a message already names the value: quoted if a string, as a whole word if a number. */
+function mentions(message: string, value: unknown): boolean {
+  if (typeof value === 'string') return message.includes(`"${value}"`);
+  return new RegExp(`(^|[^\\w.])${String(value).replace('.', '\\.')}(?![\\d.])`).test(message);
 }
 
 function article(type: string): string {
