@@ -20,6 +20,19 @@ export interface ControlOptions {
   configFile?: string;
   /** Folder of the built dashboard (default renderer/dist). */
   dashboardDir?: string;
+  /** Bytes an event stream may have queued before its traffic batches are skipped (default 4 MiB). */
+  eventBufferLimit?: number;
+  /** How long an event stream may stay over that limit before it is closed (default 30 s). */
+  eventStuckMs?: number;
+}
+
+export interface EventStreamStats {
+  label: string;
+  /** Bytes queued for the client in this process (not yet handed to the kernel). */
+  bufferedAmount: number;
+  /** Traffic records sent, and records skipped because the client was behind. */
+  delivered: number;
+  dropped: number;
 }
 
 export interface ControlServer {
@@ -27,13 +40,19 @@ export interface ControlServer {
   token: string;
   /** Opens the dashboard logged in; the token is in the fragment, which browsers never send. */
   dashboardUrl: string;
+  /** The open event streams, and how many were closed for staying behind. */
+  eventStreams(): { open: EventStreamStats[]; closedBehind: number };
   close(): Promise<void>;
 }
 
 const STATUS: Partial<Record<BerthErrorCode, number>> = { BAD_INPUT: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFIG_INVALID: 400 };
 const MAX_BODY = 1 << 20;
-/** A subscriber further behind than this loses traffic batches (counted) instead of growing memory. */
+/** A subscriber further behind than this loses traffic batches (counted) instead of growing memory.
+ * At 2,000 requests/s a batch is about 100 KB, so this is some 4 s of traffic a client may lag. */
 const MAX_BUFFERED = 4 << 20;
+/** A client that reads nothing for this long has stopped (a frozen tab, a paused debugger); closing
+ * frees what is queued for it, and its reconnect starts fresh. */
+const STUCK_MS = 30_000;
 const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.map': 'application/json', '.woff2': 'font/woff2' };
 
 export async function startControl(engine: BerthEngine, options: ControlOptions): Promise<ControlServer> {
@@ -54,12 +73,14 @@ export async function startControl(engine: BerthEngine, options: ControlOptions)
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const streams: Streams = { open: new Set(), closedBehind: 0 };
+  const streamLimits = { bufferLimit: options.eventBufferLimit ?? MAX_BUFFERED, stuckMs: options.eventStuckMs ?? STUCK_MS };
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/api/events' || !hostAllowed(req.headers.host, port) || !originAllowed(req.headers.origin, port)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => stream(ws, engine, token));
+    wss.handleUpgrade(req, socket, head, (ws) => stream(ws, engine, token, streams, streamLimits, `events ${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}`));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -74,6 +95,7 @@ export async function startControl(engine: BerthEngine, options: ControlOptions)
     url,
     token,
     dashboardUrl: `${url}/#token=${token}`,
+    eventStreams: () => ({ open: [...streams.open].map((s) => s()), closedBehind: streams.closedBehind }),
     close: async () => {
       for (const c of wss.clients) c.terminate();
       wss.close();
@@ -146,9 +168,36 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-function stream(ws: WebSocket, engine: BerthEngine, token: string): void {
+interface Streams {
+  open: Set<() => EventStreamStats>;
+  closedBehind: number;
+}
+
+function stream(ws: WebSocket, engine: BerthEngine, token: string, streams: Streams, limits: { bufferLimit: number; stuckMs: number }, label: string): void {
   const offs: (() => void)[] = [];
-  const send = (topic: Topic, payload: unknown) => ws.readyState === ws.OPEN && ws.send(JSON.stringify({ topic, payload }));
+  // ws.bufferedAmount is what this process still holds for the client; once the kernel's socket
+  // buffers are full it grows with every send, so every send path looks at it.
+  let behindSince: number | undefined;
+  const behind = (): boolean => {
+    if (ws.bufferedAmount <= limits.bufferLimit) {
+      behindSince = undefined;
+      return false;
+    }
+    const now = Date.now();
+    behindSince ??= now;
+    if (now - behindSince > limits.stuckMs && ws.readyState === ws.OPEN) {
+      streams.closedBehind++;
+      ws.terminate();
+    }
+    return true;
+  };
+  const send = (topic: Topic, payload: unknown) => {
+    if (ws.readyState !== ws.OPEN) return;
+    // State, health and log events are small and rare, so they are sent even while the client is
+    // behind (it needs the latest state version); the stuck check above bounds them in time.
+    if (topic !== 'traffic') behind();
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ topic, payload }));
+  };
   const authTimer = setTimeout(() => ws.close(4401, 'send {"token": …} first'), 5000);
   ws.once('message', (data) => {
     clearTimeout(authTimer);
@@ -162,13 +211,15 @@ function stream(ws: WebSocket, engine: BerthEngine, token: string): void {
     offs.push(engine.on('state', (p) => send('state', p)));
     offs.push(engine.on('health', (p) => send('health', p)));
     offs.push(engine.on('log', (p) => send('log', p)));
-    let dropped = 0;
-    const sub = engine.recorder.subscribe((records) => {
-      // A stuck client must not make Berth hold its traffic: skip batches while it is behind.
-      if (ws.bufferedAmount > MAX_BUFFERED) dropped += records.length;
-      else send('traffic', { records, dropped });
+    // A stuck client must not make Berth hold its traffic: the recorder skips (and counts) batches
+    // while it is behind, before they are serialised, so a skipped batch costs no JSON either.
+    const sub = engine.recorder.subscribe((records) => send('traffic', { records, dropped: sub.dropped }), { ready: () => !behind(), label });
+    const stats = (): EventStreamStats => ({ label, bufferedAmount: ws.bufferedAmount, delivered: sub.delivered, dropped: sub.dropped });
+    streams.open.add(stats);
+    offs.push(() => {
+      streams.open.delete(stats);
+      sub.unsubscribe();
     });
-    offs.push(() => sub.unsubscribe());
     send('state', { version: engine.getState().version });
   });
   ws.on('close', () => {

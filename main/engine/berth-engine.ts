@@ -29,6 +29,7 @@ export interface EngineOptions {
   /** Zero-config listener port (default 8080). */
   zeroConfigPort?: number;
   listenerFactory?: ListenerFactory;
+  /** Traffic records kept (default 10,000); 0 turns recording off. */
   trafficLimit?: number;
 }
 
@@ -54,7 +55,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
   constructor(private readonly options: EngineOptions) {
     super();
     this.base = options.config;
-    this.recorder = new TrafficRecorder(options.trafficLimit ? { capacity: options.trafficLimit } : undefined);
+    this.recorder = new TrafficRecorder(options.trafficLimit !== undefined ? { capacity: options.trafficLimit } : undefined);
     this.listeners = new ListenerSet({
       dataDir: options.dataDir,
       recorder: this.recorder,
@@ -180,6 +181,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       })),
       discovery,
       problems,
+      traffic: { recording: this.recorder.recording, capacity: this.recorder.capacity, stored: this.recorder.count, subscribers: this.recorder.subscriberStats() },
     };
   }
 

@@ -4,6 +4,7 @@
 import type { TrafficRecord } from '../../shared/model/index.js';
 
 export interface RecorderOptions {
+  /** Records kept (default 10,000); 0 turns recording off: nothing is stored or streamed. */
   capacity?: number;
 }
 
@@ -21,11 +22,26 @@ export interface TrafficQuery {
 export interface SubscribeOptions {
   maxBatchesPerSecond?: number;
   maxPending?: number;
+  /** Whether the subscriber can take a batch now; when it cannot, the batch is skipped and counted
+   * in `dropped`, so a subscriber that fell behind loses records instead of Berth holding them. */
+  ready?: () => boolean;
+  /** Names the subscriber in `subscribers()` (and so in the engine's state). */
+  label?: string;
 }
 
 export interface Subscription {
   unsubscribe(): void;
+  /** Records this subscriber did not get: pending ones over `maxPending` and skipped batches. */
   readonly dropped: number;
+  readonly delivered: number;
+}
+
+export interface SubscriberStats {
+  label: string;
+  /** Records handed to the subscriber. */
+  delivered: number;
+  /** Records it lost because it was behind (see `Subscription.dropped`). */
+  dropped: number;
 }
 
 export interface GroupMetrics {
@@ -51,9 +67,10 @@ export class TrafficRecorder {
   private size = 0;
   private seq = 0;
   private readonly subscribers = new Set<SubscriberState>();
+  private subscriberSeq = 0;
 
   constructor(options: RecorderOptions = {}) {
-    this.capacity = Math.max(1, options.capacity ?? 10_000);
+    this.capacity = Math.max(0, options.capacity ?? 10_000);
     this.ring = new Array<TrafficRecord | undefined>(this.capacity);
   }
 
@@ -61,7 +78,13 @@ export class TrafficRecorder {
     return ++this.seq;
   }
 
+  /** False when the recorder was made with capacity 0. */
+  get recording(): boolean {
+    return this.capacity > 0;
+  }
+
   record(r: TrafficRecord): void {
+    if (this.capacity === 0) return;
     this.ring[this.head] = r;
     this.head = (this.head + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
@@ -98,7 +121,7 @@ export class TrafficRecorder {
   }
 
   subscribe(fn: (records: TrafficRecord[]) => void, options: SubscribeOptions = {}): Subscription {
-    const state = new SubscriberState(fn, options.maxBatchesPerSecond ?? 10, options.maxPending ?? 2_000);
+    const state = new SubscriberState(fn, options.maxBatchesPerSecond ?? 10, options.maxPending ?? 2_000, options.ready, options.label ?? `subscriber ${++this.subscriberSeq}`);
     this.subscribers.add(state);
     return {
       unsubscribe: () => {
@@ -108,7 +131,15 @@ export class TrafficRecorder {
       get dropped() {
         return state.dropped;
       },
+      get delivered() {
+        return state.delivered;
+      },
     };
+  }
+
+  /** Who is subscribed now, and how far each kept up. */
+  subscriberStats(): SubscriberStats[] {
+    return [...this.subscribers].map((s) => ({ label: s.label, delivered: s.delivered, dropped: s.dropped }));
   }
 
   /** Per target group and per target over the last `windowSeconds`. */
@@ -132,6 +163,7 @@ export class TrafficRecorder {
 
 class SubscriberState {
   dropped = 0;
+  delivered = 0;
   private pending: TrafficRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -139,6 +171,8 @@ class SubscriberState {
     private readonly fn: (records: TrafficRecord[]) => void,
     maxBatchesPerSecond: number,
     private readonly maxPending: number,
+    private readonly ready: (() => boolean) | undefined,
+    readonly label: string,
   ) {
     this.timer = setInterval(() => this.flush(), Math.max(1, Math.round(1000 / maxBatchesPerSecond)));
     this.timer.unref();
@@ -156,6 +190,11 @@ class SubscriberState {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    if (this.ready && !this.ready()) {
+      this.dropped += batch.length;
+      return;
+    }
+    this.delivered += batch.length;
     try {
       this.fn(batch);
     } catch {

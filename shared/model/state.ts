@@ -102,4 +102,14 @@ export interface EngineState {
   containers: ContainerView[];
   discovery: DiscoveryState;
   problems: ProblemView[];
+  /** The traffic recorder: what it keeps, and each live subscriber (event streams) with the records it
+   * lost by falling behind. Optional in the type so that fakes' snapshots need not carry it. */
+  traffic?: TrafficRecorderState;
+}
+
+export interface TrafficRecorderState {
+  recording: boolean;
+  capacity: number;
+  stored: number;
+  subscribers: { label: string; delivered: number; dropped: number }[];
 }
