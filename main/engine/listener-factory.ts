@@ -3,6 +3,7 @@
 import { BerthError } from '../../shared/errors.js';
 import { HttpListener } from '../alb/index.js';
 import { HttpsListener } from '../alb/https-listener.js';
+import { UdpListener } from '../nlb/udp-listener.js';
 import type { ListenerContext, ListenerRuntime } from './listener-runtime.js';
 
 export function createListener(ctx: ListenerContext): ListenerRuntime {
@@ -12,6 +13,8 @@ export function createListener(ctx: ListenerContext): ListenerRuntime {
       return new HttpListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder });
     case 'HTTPS':
       return new HttpsListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder }, ctx.certificates);
+    case 'UDP':
+      return new UdpListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder });
     default:
       throw new BerthError('LISTENER_BIND_FAILED', `${loadBalancer.name} ${listener.port}/${listener.protocol}: ${listener.protocol} listeners are not available in this build`, {
         loadBalancer: loadBalancer.name,

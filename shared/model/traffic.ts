@@ -24,6 +24,9 @@ export interface TrafficRecord {
   status?: number;
   bytesIn: number;
   bytesOut: number;
+  /** UDP flows: datagrams from the client and to it. */
+  packetsIn?: number;
+  packetsOut?: number;
   /** Total duration in ms (for L4: connection lifetime). */
   durationMs: number;
   connectMs?: number;
