@@ -3,6 +3,8 @@
 import { BerthError } from '../../shared/errors.js';
 import { HttpListener } from '../alb/index.js';
 import { HttpsListener } from '../alb/https-listener.js';
+import { TcpListener } from '../nlb/tcp-listener.js';
+import { TlsListener } from '../nlb/tls-listener.js';
 import { UdpListener } from '../nlb/udp-listener.js';
 import type { ListenerContext, ListenerRuntime } from './listener-runtime.js';
 
@@ -13,6 +15,10 @@ export function createListener(ctx: ListenerContext): ListenerRuntime {
       return new HttpListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder });
     case 'HTTPS':
       return new HttpsListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder }, ctx.certificates);
+    case 'TCP':
+      return new TcpListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder });
+    case 'TLS':
+      return new TlsListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder }, ctx.certificates);
     case 'UDP':
       return new UdpListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder });
     default:

@@ -1,0 +1,231 @@
+// One client connection of a TCP or TLS listener, forwarded to one target: target choice with
+// failover while nothing has been sent, bytes piped both ways with backpressure and half-close,
+// the idle timeout, termination at the end of a deregistration delay, and one traffic record.
+import type { Socket } from 'node:net';
+import type { TrafficRecord } from '../../shared/model/index.js';
+import type { RuntimeTarget, TargetGroupRuntime } from '../targets/index.js';
+import type { DeregistrationWatch, WatchedConnection } from './deregistration-watch.js';
+import type { NetworkRoute } from './network-routes.js';
+import { encodeProxyV2 } from './proxy-protocol.js';
+import { connectTarget, type ConnectFailure } from './target-connector.js';
+
+export interface TrafficSink {
+  nextId(): number;
+  record(record: TrafficRecord): void;
+}
+
+export type TargetGroupResolver = (name: string) => TargetGroupRuntime | undefined;
+
+/** Why a connection ended, when it did not end with both sides closing normally. */
+export type CloseReason =
+  | 'idle-timeout'
+  | 'no-target'
+  | 'target-refused'
+  | 'connect-timeout'
+  | 'target-tls-failed'
+  | 'target-reset'
+  | 'client-reset'
+  | 'deregistered'
+  | 'listener-closed';
+
+export interface SessionContext {
+  loadBalancer: string;
+  /** `<port>/<protocol>`. */
+  listenerId: string;
+  kind: 'tcp' | 'tls';
+  resolve: TargetGroupResolver;
+  recorder: TrafficSink;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  /** Targets tried before giving up on a connection whose targets refuse. */
+  maxAttempts: number;
+  /** TLS listeners speak TLS to TLS target groups; TCP listeners pass bytes through as they are. */
+  originateTls: boolean;
+  watch: DeregistrationWatch;
+  closed(session: TcpSession): void;
+}
+
+const FAILURE_REASON: Record<ConnectFailure, CloseReason> = { refused: 'target-refused', timeout: 'connect-timeout', 'tls-failed': 'target-tls-failed' };
+
+/** How many picks may come back with an already-tried target before failover gives up. */
+const PICKS_PER_ATTEMPT = 16;
+
+export class TcpSession implements WatchedConnection {
+  readonly startedAt = Date.now();
+  private readonly id: number;
+  private readonly clientIp: string;
+  private readonly clientPort: number;
+  private upstream: Socket | undefined;
+  group!: TargetGroupRuntime;
+  target!: RuntimeTarget;
+  private route: NetworkRoute | undefined;
+  private connectMs: number | undefined;
+  private reason: CloseReason | undefined;
+  private done = false;
+  private clientClosed = false;
+
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly client: Socket,
+  ) {
+    this.id = ctx.recorder.nextId();
+    this.clientIp = plainIp(client.remoteAddress ?? '');
+    this.clientPort = client.remotePort ?? 0;
+    client.on('error', (err: NodeJS.ErrnoException) => this.fail(clientReason(err)));
+    client.once('close', () => {
+      this.clientClosed = true;
+      // Fully closed, the client can neither send nor receive: the target side has nothing left to do.
+      this.upstream?.destroy();
+      this.settle();
+    });
+    // AWS: the timer counts time without a byte either way; any read or write on the client
+    // socket (data of either direction passes through it) restarts it.
+    client.setTimeout(ctx.idleTimeoutMs, () => this.abort('idle-timeout'));
+  }
+
+  /** Connects to a target of the route's group and starts piping; `replay` is written to it first. */
+  async forward(route: NetworkRoute, replay?: Buffer, serverName?: string): Promise<void> {
+    this.route = route;
+    const group = route.targetGroup ? this.ctx.resolve(route.targetGroup) : undefined;
+    if (!group) return this.abort('no-target');
+    this.group = group;
+    const tried = new Set<string>();
+    const began = performance.now();
+    let failure: CloseReason = 'no-target';
+    for (let attempt = 0; attempt < this.ctx.maxAttempts && !this.done; attempt++) {
+      const target = this.pickUntried(group, tried);
+      if (!target) break;
+      tried.add(target.id);
+      this.target = target;
+      group.begin(target);
+      const result = await connectTarget({
+        host: target.host,
+        port: target.port,
+        timeoutMs: this.ctx.connectTimeoutMs,
+        ...(group.config.proxyProtocolV2 ? { proxyHeader: this.proxyHeader() } : {}),
+        ...(this.ctx.originateTls && group.config.protocol === 'TLS' ? { tls: { servername: serverName } } : {}),
+      });
+      if (result.ok && !this.done && !this.clientClosed) {
+        this.connectMs = Math.round(performance.now() - began);
+        return this.pipe(result.socket, replay);
+      }
+      group.end(target);
+      if (result.ok) {
+        result.socket.destroy();
+        return this.settle();
+      }
+      failure = FAILURE_REASON[result.failure];
+    }
+    this.abort(failure);
+  }
+
+  /** End of the deregistration delay (connectionTermination on) or the listener closing. */
+  terminate(reason: 'deregistered' | 'listener-closed'): void {
+    this.abort(reason);
+  }
+
+  /** Bytes this connection holds in Berth's memory right now (both sockets, both directions). */
+  bufferedBytes(): number {
+    const c = this.client;
+    const u = this.upstream;
+    return c.writableLength + c.readableLength + (u ? u.writableLength + u.readableLength : 0);
+  }
+
+  private pickUntried(group: TargetGroupRuntime, tried: Set<string>): RuntimeTarget | undefined {
+    // NLB hashes each new TCP connection afresh (its sequence number is part of the hash), which
+    // spreads connections like the group's own algorithm does: round robin by default. The flow
+    // key is passed along for algorithms and stickiness that want it.
+    const flowKey = `${this.clientIp}:${this.clientPort}`;
+    for (let i = 0; i < PICKS_PER_ATTEMPT; i++) {
+      const picked = group.pick({ clientIp: this.clientIp, flowKey })?.target;
+      if (!picked) return undefined;
+      if (!tried.has(picked.id)) return picked;
+    }
+    return undefined;
+  }
+
+  private pipe(upstream: Socket, replay: Buffer | undefined): void {
+    this.upstream = upstream;
+    upstream.on('error', () => this.fail('target-reset'));
+    // Half-open sockets close only when both directions are done (or on an error, handled above),
+    // by which time the pipes have ended the client's side too: nothing to cut here.
+    upstream.once('close', () => this.settle());
+    this.ctx.watch.add(this);
+    if (replay && replay.length > 0) upstream.write(replay);
+    // pipe() pauses the source while the destination's buffer is full (no unbounded buffering)
+    // and, with end: true, forwards the end of each direction as a FIN: half-close both ways.
+    this.client.pipe(upstream);
+    upstream.pipe(this.client);
+  }
+
+  private proxyHeader(): Buffer {
+    const c = this.client;
+    return encodeProxyV2({ sourceAddress: c.remoteAddress ?? '0.0.0.0', sourcePort: c.remotePort ?? 0, destinationAddress: c.localAddress ?? '0.0.0.0', destinationPort: c.localPort ?? 0 });
+  }
+
+  /** A socket error: the first reason sticks; the connection cannot continue. */
+  private fail(reason: CloseReason): void {
+    this.reason ??= reason;
+    this.client.destroy();
+    this.upstream?.destroy();
+  }
+
+  /** Berth ends the connection: a TCP reset toward the client, as an NLB sends. */
+  private abort(reason: CloseReason): void {
+    this.reason ??= reason;
+    reset(this.client);
+    if (this.upstream) reset(this.upstream);
+    this.settle();
+  }
+
+  /** Records once both sides are closed (or the client is gone before a target was connected). */
+  private settle(): void {
+    if (this.done) return;
+    if (!this.clientClosed && !this.client.destroyed) return;
+    if (this.upstream && !this.upstream.destroyed) return;
+    this.done = true;
+    if (this.upstream) {
+      this.ctx.watch.remove(this);
+      this.group.end(this.target);
+    }
+    const target = this.upstream ? this.target : undefined;
+    const group = this.route?.targetGroup;
+    this.ctx.recorder.record({
+      id: this.id,
+      kind: this.ctx.kind,
+      startedAt: this.startedAt,
+      loadBalancer: this.ctx.loadBalancer,
+      listener: this.ctx.listenerId,
+      ...(this.route ? { rule: this.route.rule } : {}),
+      ...(group ? { targetGroup: group } : {}),
+      ...(target ? { target: target.id } : {}),
+      client: this.clientIp,
+      bytesIn: this.client.bytesRead,
+      bytesOut: this.client.bytesWritten ?? 0,
+      durationMs: Date.now() - this.startedAt,
+      ...(this.connectMs !== undefined ? { connectMs: this.connectMs } : {}),
+      ...(this.reason ? { error: this.reason } : {}),
+    });
+    this.ctx.closed(this);
+  }
+}
+
+function clientReason(_err: NodeJS.ErrnoException): CloseReason {
+  // ECONNRESET, EPIPE, a TLS alert: in every case the client broke the connection off.
+  return 'client-reset';
+}
+
+/** RST where the socket is plain TCP; TLS sockets (no TCP handle of their own) are destroyed. */
+function reset(socket: Socket): void {
+  if (socket.destroyed) return;
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
+
+/** `::ffff:127.0.0.1` → `127.0.0.1`: clients are shown as the address they used. */
+export function plainIp(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
