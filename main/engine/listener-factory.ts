@@ -6,6 +6,7 @@ import { HttpsListener } from '../alb/https-listener.js';
 import { TcpListener } from '../nlb/tcp-listener.js';
 import { TlsListener } from '../nlb/tls-listener.js';
 import { UdpListener } from '../nlb/udp-listener.js';
+import { TcpUdpListener } from '../nlb/tcp-udp-listener.js';
 import type { ListenerContext, ListenerRuntime } from './listener-runtime.js';
 
 export function createListener(ctx: ListenerContext): ListenerRuntime {
@@ -21,6 +22,8 @@ export function createListener(ctx: ListenerContext): ListenerRuntime {
       return new TlsListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder }, ctx.certificates);
     case 'UDP':
       return new UdpListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder });
+    case 'TCP_UDP':
+      return new TcpUdpListener({ listener, loadBalancer, resolveTargetGroup: ctx.resolveTargetGroup, recorder: ctx.recorder });
     default:
       throw new BerthError('LISTENER_BIND_FAILED', `${loadBalancer.name} ${listener.port}/${listener.protocol}: ${listener.protocol} listeners are not available in this build`, {
         loadBalancer: loadBalancer.name,

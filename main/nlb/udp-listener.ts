@@ -200,23 +200,11 @@ export class UdpListener {
     return flow;
   }
 
-  /** A new flow's group (by the forward's weights), then the group's own choice of target. */
+  /** A new flow's target: the group's own choice (health, algorithm, source-IP stickiness). */
   private choose(clientIp: string): { group: FlowTargetGroup; target: FlowTarget } | undefined {
-    const groups = forwardGroups(this.listener);
-    if (groups.length === 0) return undefined;
-    let name = groups[0]!.name;
-    if (groups.length > 1) {
-      const total = groups.reduce((sum, g) => sum + g.weight, 0);
-      let r = Math.random() * total;
-      for (const g of groups) {
-        r -= g.weight;
-        if (r < 0) {
-          name = g.name;
-          break;
-        }
-      }
-    }
-    const group = this.options.resolveTargetGroup(name);
+    // A network listener forwards to exactly one target group (validated with the config).
+    const name = forwardGroups(this.listener)[0]?.name;
+    const group = name === undefined ? undefined : this.options.resolveTargetGroup(name);
     const pick = group?.pick({ clientIp: unmapped(clientIp) });
     return group && pick ? { group, target: pick.target } : undefined;
   }
@@ -278,7 +266,8 @@ export class UdpListener {
       listener: this.id,
       targetGroup: flow.group.name,
       target: flow.target.id,
-      client: formatEndpoint(unmapped(flow.client.address), flow.client.port),
+      // The address alone, as TCP and HTTP records have it; the port made the flow, not the client.
+      client: unmapped(flow.client.address),
       bytesIn: flow.bytesIn,
       bytesOut: flow.bytesOut,
       packetsIn: flow.packetsIn,
@@ -356,10 +345,6 @@ function maxFlowsOf(listener: Listener): number {
 /** A dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d; people and rules know them as a.b.c.d. */
 function unmapped(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
-
-function formatEndpoint(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 function bindReason(err: NodeJS.ErrnoException, listener: Listener): string {
