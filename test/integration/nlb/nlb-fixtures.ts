@@ -52,10 +52,9 @@ export async function serve(id: string, server: net.Server): Promise<TestTarget>
 /** Echoes every byte; on the client's FIN it sends `tail` (if any) and then ends: half-close. */
 export function startEcho(id: string, options: { tail?: string; tailDelayMs?: number } = {}): Promise<TestTarget> {
   return serve(id, net.createServer({ allowHalfOpen: true }, (socket) => {
-    socket.pipe(socket, { end: options.tail === undefined });
-    if (options.tail !== undefined) {
-      socket.once('end', () => setTimeout(() => socket.end(options.tail), options.tailDelayMs ?? 100));
-    }
+    const tail = options.tail;
+    socket.pipe(socket, { end: tail === undefined });
+    if (tail !== undefined) socket.once('end', () => setTimeout(() => socket.end(tail), options.tailDelayMs ?? 100));
   }));
 }
 

@@ -138,7 +138,7 @@ describe('SNI pass-through on a TCP listener', () => {
 async function tlsEcho(port: number, servername: string, text: string): Promise<{ authorized: boolean; text: string }> {
   const ca = await readRoot();
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: '127.0.0.1', port, servername, ca, allowHalfOpen: true }, () => socket.end(text));
+    const socket = tls.connect({ host: '127.0.0.1', port, servername, ca }, () => socket.end(text));
     let got = '';
     socket.on('data', (c: Buffer) => (got += c.toString('utf8')));
     socket.on('end', () => resolve({ authorized: socket.authorized, text: got }));
