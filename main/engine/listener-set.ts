@@ -1,5 +1,8 @@
 // The running listeners: started, updated in place, toggled and stopped as the config changes.
 // One listener failing to bind is reported on that listener and never stops the others.
+// A listener switched on or off at runtime stays so across reconciles (rule toggles, containers
+// coming and going, config saves) until switched back, or until berth.yaml changes that listener's
+// own `enabled`, which is the user deciding again.
 import type { BerthConfig, Listener, ListenerState, LoadBalancer } from '../../shared/model/index.js';
 import { BerthError } from '../../shared/errors.js';
 import type { TargetGroupRuntime } from '../targets/index.js';
@@ -14,7 +17,10 @@ interface Entry {
   loadBalancer: LoadBalancer;
   listener: Listener;
   runtime: ListenerRuntime | undefined;
+  /** What the socket is set to: the runtime switch if there is one, else the config's `enabled`. */
   enabled: boolean;
+  /** The runtime switch (setEnabled), kept apart from the config so that a reconcile cannot undo it. */
+  switched?: boolean;
   error?: string;
 }
 
@@ -47,10 +53,12 @@ export class ListenerSet {
     for (const [key, { lb, listener }] of wanted) {
       const entry = this.entries.get(key);
       if (entry) {
+        if (entry.listener.enabled !== listener.enabled) delete entry.switched;
         entry.loadBalancer = lb;
         entry.listener = listener;
         entry.runtime?.update(listener, lb);
-        if (entry.enabled !== listener.enabled) await this.toggle(entry, listener.enabled);
+        const enabled = entry.switched ?? listener.enabled;
+        if (entry.enabled !== enabled) await this.toggle(entry, enabled);
         continue;
       }
       const fresh: Entry = { key, loadBalancer: lb, listener, runtime: undefined, enabled: listener.enabled };
@@ -62,6 +70,8 @@ export class ListenerSet {
   async setEnabled(loadBalancer: string, id: string, enabled: boolean): Promise<void> {
     const entry = [...this.entries.values()].find((e) => e.loadBalancer.name === loadBalancer && listenerId(e.listener) === id);
     if (!entry) throw new BerthError('NOT_FOUND', `no listener ${id} on load balancer "${loadBalancer}"`, { loadBalancer, listener: id });
+    if (enabled === entry.listener.enabled) delete entry.switched;
+    else entry.switched = enabled;
     await this.toggle(entry, enabled);
   }
 
