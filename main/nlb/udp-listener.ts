@@ -186,9 +186,8 @@ export class UdpListener {
       reply: (data) => {
         // Replies count as activity: a flow that only receives stays alive.
         if (this.table.get(key) === flow) this.table.touch(flow, this.now());
-        socket.send(data, rinfo.port, rinfo.address, (err) => {
-          if (err) flow.sendErrors++;
-        });
+        // No callback: a failed send (the client went away) surfaces on the socket's 'error', ignored there.
+        socket.send(data, rinfo.port, rinfo.address);
       },
       failed: () => this.finish(flow, 'target-error', true),
     });
