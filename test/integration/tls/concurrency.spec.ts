@@ -73,7 +73,7 @@ describe('minting under load', () => {
   // once block any Node TLS server for a while even when nothing is minted. Latency on a machine shared
   // with other suites (a browser in the other worker) says little about Berth, so each attempt first
   // measures a control run of the same handshakes for a cached name; only an attempt whose control
-  // stays under 25 ms is judged, with new names each time.
+  // stays under 25 ms is judged, with new names each time (in CI the third attempt is judged regardless).
   it('100 different new names at once leave another server answering within 50 ms (p99)', async (ctx) => {
     const seen: string[] = [];
     for (let attempt = 1; attempt <= 3; attempt++) {
@@ -90,7 +90,9 @@ describe('minting under load', () => {
       const line = `attempt ${attempt}: canary p99 ${minting.p99.toFixed(1)} ms over ${minting.samples} requests while minting 100 names in ${minting.workMs.toFixed(0)} ms (control burst p99 ${control.p99.toFixed(1)} ms)`;
       console.log(line);
       seen.push(line);
-      if (control.p99 < 25) {
+      // In CI this suite runs alone (vitest.config.ts, project "quiet"), so the last attempt is judged
+      // whatever its control showed: there a busy machine is a failure to look at, never a skip.
+      if (control.p99 < 25 || (process.env.CI === 'true' && attempt === 3)) {
         expect(minting.samples).toBeGreaterThanOrEqual(15);
         expect(minting.p99).toBeLessThan(50);
         return;
