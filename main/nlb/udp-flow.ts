@@ -103,8 +103,10 @@ export class UdpFlow implements FlowEntry {
       }
       options.failed(err);
     });
-    socket.connect(options.target.port, options.target.host, () => {
+    // Node hands a failed connect (a name that does not resolve, no file descriptors left) to this callback.
+    socket.connect(options.target.port, options.target.host, (err?: Error) => {
       if (this.ended) return;
+      if (err) return options.failed(err);
       this.connected = true;
       const queued = this.queue ?? [];
       this.queue = undefined;

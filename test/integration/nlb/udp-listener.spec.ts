@@ -137,6 +137,19 @@ describe('UdpListener', () => {
     expect(await toLive.ask('still')).toBe('live still');
   });
 
+  it('a target whose name does not resolve ends only its own flow, recorded as target-error', async () => {
+    const live = await startEchoTarget('live');
+    const group = targetGroup([]);
+    group.setTargets([{ id: 'nowhere', host: 'nowhere.invalid', port: 9, source: 'static' }, spec(live)]);
+    const { listener, port, records } = await startUdpListener(group);
+    const lost = await udpClient(port);
+    lost.socket.send('lost', port, '127.0.0.1');
+    await eventually(() => expect(records.map((r) => [r.target, r.error])).toEqual([['nowhere', 'target-error']]), { timeoutMs: 15_000 });
+    const toLive = await udpClient(port);
+    expect(await toLive.ask('hi')).toBe('live hi');
+    expect(listener.stats.flowsActive).toBe(1);
+  });
+
   it('stops: every flow ends with "stopped" and the port is released', async () => {
     const a = await startEchoTarget('a');
     const { listener, port, records } = await startUdpListener(targetGroup([a]));
