@@ -166,6 +166,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       mode: this.mode,
       ...(this.options.configFile && this.base ? { configFile: this.options.configFile } : {}),
       config: this.effective,
+      ...(this.base ? { fileConfig: this.base } : {}),
       paused: this.paused,
       loadBalancers: this.effective.loadBalancers.map((lb) => ({ name: lb.name, type: lb.type, listeners: this.listeners.states(lb) })),
       targetGroups: this.effective.targetGroups.map((tg) => ({ name: tg.name, protocol: tg.protocol, targets: this.groups.get(tg.name)?.snapshot() ?? [] })),

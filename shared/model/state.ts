@@ -95,6 +95,9 @@ export interface EngineState {
   configFile?: string;
   /** The effective config (berth.yaml, or zero-config, plus container labels) with defaults filled. */
   config: BerthConfig;
+  /** berth.yaml's own config as the file says it (defaults filled): without label or zero-config routes
+   * and without runtime rule switches, so it is what an editor may write back. Absent in zero-config mode. */
+  fileConfig?: BerthConfig;
   /** `pauseAll`: every listener refuses new traffic until resumed. */
   paused: boolean;
   loadBalancers: { name: string; type: 'application' | 'network'; listeners: ListenerState[] }[];

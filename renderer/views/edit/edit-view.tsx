@@ -2,7 +2,7 @@
 // target groups. Every change is validated in the page by the shared schema, then saved through
 // updateConfig, which writes berth.yaml atomically keeping its comments, and applies it at once.
 import { useState } from 'react';
-import { configSchema, type EngineState } from '../../../shared/model/index.js';
+import { configSchema, type BerthConfig, type EngineState } from '../../../shared/model/index.js';
 import { WithEngineState } from '../../components/screen-state.js';
 import { useClient, useStores } from '../../state/index.js';
 import { compactConfig, fileConfig } from './file-config.js';
@@ -34,7 +34,8 @@ export function EditScreen() {
 export function EditView({ state, apply }: { state: EngineState; apply: ApplyEdit }) {
   const [tab, setTab] = useState<'rules' | 'groups'>('rules');
   const [saved, setSaved] = useState<string>();
-  if (state.mode === 'zero-config' || !state.configFile) {
+  const config = fileConfig(state);
+  if (!config) {
     return (
       <div className="empty" data-testid="edit-zero-config">
         <p>
@@ -45,7 +46,6 @@ export function EditView({ state, apply }: { state: EngineState; apply: ApplyEdi
       </div>
     );
   }
-  const config = fileConfig(state);
   const applyAndSay: ApplyEdit = async (edit) => {
     setSaved(undefined);
     const errors = await apply(edit);
@@ -70,10 +70,14 @@ export function EditView({ state, apply }: { state: EngineState; apply: ApplyEdi
           </span>
         ) : null}
       </div>
-      {config.loadBalancers.length !== state.config.loadBalancers.length || config.targetGroups.length !== state.config.targetGroups.length ? (
+      {ruleCount(config) !== ruleCount(state.config) || config.targetGroups.length !== state.config.targetGroups.length ? (
         <p className="muted">Routes that come from container labels (dev.berth.*) are not shown here: they belong to the containers, not to berth.yaml.</p>
       ) : null}
       {tab === 'rules' ? <RulesEditor config={config} apply={applyAndSay} /> : <GroupsEditor config={config} apply={applyAndSay} />}
     </div>
   );
+}
+
+function ruleCount(config: BerthConfig): number {
+  return config.loadBalancers.reduce((n, lb) => n + lb.listeners.reduce((m, l) => m + 1 + l.rules.length, 0), 0);
 }

@@ -1,34 +1,14 @@
-// What the editor may write back to berth.yaml: the effective config minus what container labels
-// added (those belong to the containers), in the concise form a person would write — defaults left
-// out, `forward: name` for a single group, numbers where the file would have numbers — so that
-// updateConfig's comment-keeping merge changes only what the user changed.
+// What the editor may write back to berth.yaml: the file's own config as the engine read it (never
+// the effective one, which also holds container-label routes and runtime rule switches), in the
+// concise form a person would write — defaults left out, `forward: name` for a single group, numbers
+// where the file would have numbers — so that updateConfig's comment-keeping merge changes only what
+// the user changed.
 import { configSchema, type BerthConfig, type BerthConfigInput } from '../../../shared/model/index.js';
 import type { EngineState } from '../../../shared/model/index.js';
 
-const LABEL_LB = 'berth-labels';
-const LABEL_PREFIX = 'dev.berth.';
-
-/** Target groups made from `dev.berth.*` labels, and the rules that forward only to them. */
-export function labelGroups(state: EngineState): Set<string> {
-  const labelled = new Set(state.containers.filter((c) => Object.keys(c.labels).some((k) => k.startsWith(LABEL_PREFIX) && !k.startsWith('dev.berth.test'))).map((c) => c.name));
-  const out = new Set<string>();
-  for (const tg of state.config.targetGroups) {
-    const d = tg.targets.docker;
-    if (d?.labels && `${LABEL_PREFIX}group` in d.labels) out.add(tg.name);
-    else if (d?.containerName && labelled.has(d.containerName) && tg.name.startsWith('l-')) out.add(tg.name);
-  }
-  return out;
-}
-
-export function fileConfig(state: EngineState): BerthConfig {
-  const fromLabels = labelGroups(state);
-  const labelOnly = (groups: string[]) => groups.length > 0 && groups.every((g) => fromLabels.has(g));
-  const config = structuredClone(state.config);
-  config.loadBalancers = config.loadBalancers
-    .filter((lb) => lb.name !== LABEL_LB)
-    .map((lb) => ({ ...lb, listeners: lb.listeners.map((l) => ({ ...l, rules: l.rules.filter((r) => !labelOnly(r.action.forward?.targetGroups.map((g) => g.name) ?? [])) })) }));
-  config.targetGroups = config.targetGroups.filter((g) => !fromLabels.has(g.name));
-  return config;
+/** berth.yaml's config, or undefined when Berth runs without one (zero-config). */
+export function fileConfig(state: EngineState): BerthConfig | undefined {
+  return state.mode === 'file' && state.configFile ? state.fileConfig : undefined;
 }
 
 /** The concise form of a valid config: every key whose removal parses to the same config is dropped. */

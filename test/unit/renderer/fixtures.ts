@@ -35,6 +35,7 @@ export function engineState(overrides: Partial<EngineState> = {}, config: BerthC
     mode: 'file',
     configFile: '/home/dev/shop/berth.yaml',
     config: configSchema.parse(config),
+    fileConfig: configSchema.parse(config),
     paused: false,
     loadBalancers: [{ name: 'web', type: 'application', listeners: [{ loadBalancer: 'web', id: '8080/HTTP', address: '127.0.0.1', port: 8080, protocol: 'HTTP', enabled: true, status: 'ok', url: 'http://127.0.0.1:8080/' }] }],
     targetGroups: [
