@@ -20,6 +20,7 @@ export type TrafficErrorCode =
   | 'TARGET_CONNECT_TIMEOUT'
   | 'TARGET_TIMEOUT'
   | 'TARGET_ERROR'
+  | 'TARGET_DEREGISTERED'
   | 'CLIENT_CLOSED'
   | 'INTERNAL';
 
@@ -40,6 +41,8 @@ const STATUS: Record<TrafficErrorCode, number> = {
   TARGET_CONNECT_TIMEOUT: 504,
   TARGET_TIMEOUT: 504,
   TARGET_ERROR: 502,
+  // AWS lists "deregistration delay elapsed with the request in flight" under 502.
+  TARGET_DEREGISTERED: 502,
   // AWS logs 460 when the client leaves before the answer; no response is sent.
   CLIENT_CLOSED: 460,
   INTERNAL: 500,
@@ -64,6 +67,8 @@ export function upstreamErrorCode(err: unknown): TrafficErrorCode {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return 'TARGET_ERROR';
   switch (code) {
+    case 'TARGET_DEREGISTERED':
+      return 'TARGET_DEREGISTERED';
     case 'ECONNREFUSED':
       return 'TARGET_CONNECTION_REFUSED';
     case 'ECONNRESET':

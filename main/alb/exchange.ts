@@ -8,8 +8,9 @@ import type { RuleRequest, MatchedRule } from '../../shared/rules/index.js';
 import type { ActionPlan } from './action-plans.js';
 import { sendError, upstreamErrorCode, errorStatus, type TrafficErrorCode } from './error-responses.js';
 import { addForwardingHeaders, type ForwardingPolicy } from './forwarding-headers.js';
+import { dropConnectionOptions, HOP_BY_HOP } from './hop-by-hop.js';
 import type { ForwardPlan } from './forward-plan.js';
-import type { ForwardTarget, ForwardTargetGroup, TargetGroupResolver, TrafficSink } from './listener-dependencies.js';
+import type { ForwardTarget, ForwardTargetGroup, InFlightRequest, TargetGroupResolver, TrafficSink } from './listener-dependencies.js';
 import type { RequestHead } from './request-head.js';
 import { selectTarget } from './target-selection.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -40,6 +41,7 @@ export class BerthResponse<Request extends IncomingMessage = IncomingMessage> ex
 }
 
 const CLIENT_CLOSED = Object.assign(new Error('the client closed the connection'), { code: 'CLIENT_CLOSED' });
+const DEREGISTERED = Object.assign(new Error('the deregistration delay ended'), { code: 'TARGET_DEREGISTERED' });
 
 function onResponseClose(this: BerthResponse): void {
   this.exchange?.closed();
@@ -48,7 +50,7 @@ function onResponseDrain(this: BerthResponse): void {
   this.exchange?.drained();
 }
 
-export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
+export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlightRequest {
   readonly startedAt = Date.now();
   private readonly t0 = performance.now();
   readonly method: string;
@@ -69,6 +71,7 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
   private resumeUpstream: (() => void) | undefined;
   private upstreamDone = false;
   private clientGone = false;
+  private cut = false;
 
   constructor(
     private readonly ctx: ListenerContext,
@@ -106,7 +109,7 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
     this.group = chosen.group;
     this.target = chosen.target;
     this.setCookies = chosen.setCookies;
-    chosen.group.begin(chosen.target);
+    chosen.group.begin(chosen.target, this);
     this.traceRoot = addForwardingHeaders(this.head, ctx.policy, this.sourceIp, this.startedAt);
     const pool = ctx.pools.get(chosen.target, chosen.group.config.protocol === 'HTTPS', this.t0);
     try {
@@ -132,6 +135,7 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
     this.abortUpstream = abort;
     this.connectMs = performance.now() - this.t0;
     if (this.clientGone) abort(CLIENT_CLOSED);
+    else if (this.cut) abort(DEREGISTERED);
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
@@ -141,6 +145,7 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
     this.resumeUpstream = resume;
     const out: string[] = [];
     let targetCookies: string[] | undefined;
+    let connection: string | undefined;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!.toString('latin1');
       const value = rawHeaders[i + 1]!.toString('latin1');
@@ -148,11 +153,16 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
       // Only the hop-by-hop names' lengths (2, 7, 10, 17) and proxy-* need a closer look.
       if (n === 2 || n === 7 || n === 10 || n === 17 || (n > 6 && (name.charCodeAt(0) | 32) === 112)) {
         const lower = name.toLowerCase();
-        if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-')) continue;
+        if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-')) {
+          if (lower === 'connection') connection = connection === undefined ? value : `${connection},${value}`;
+          continue;
+        }
         if (lower === 'set-cookie') (targetCookies ??= []).push(value);
       }
       out.push(name, value);
     }
+    // Only a response with a Connection header pays for the fields it names.
+    if (connection !== undefined) dropConnectionOptions(out, connection);
     const cookies = this.group?.responseCookies(this.target!, targetCookies);
     if (cookies) for (const c of cookies) out.push('set-cookie', c);
     for (const c of this.setCookies!) out.push('set-cookie', c);
@@ -186,6 +196,13 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
     sendError(this.res, code, `${describeUpstream(code, this.target!, this.groupName!, this.ctx.idleTimeoutMs, err)} (${this.where()})`);
   }
 
+  /** The target's deregistration delay ended first: AWS cuts the request (502, or a closed connection mid-response). */
+  deregistered(): void {
+    if (this.upstreamDone) return;
+    this.cut = true;
+    this.abortUpstream?.(DEREGISTERED);
+  }
+
   drained(): void {
     this.resumeUpstream?.();
   }
@@ -213,7 +230,7 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
   private release(): void {
     const group = this.group;
     this.group = undefined;
-    if (group && this.target) group.end(this.target);
+    if (group && this.target) group.end(this.target, this);
   }
 
   private where(): string {
@@ -257,8 +274,6 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler {
   }
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
-
 function describeUpstream(code: TrafficErrorCode, target: ForwardTarget, group: string, idleMs: number, err: Error): string {
   const who = `target ${target.id} (${target.host}:${target.port}) of target group "${group}"`;
   switch (code) {
@@ -274,6 +289,8 @@ function describeUpstream(code: TrafficErrorCode, target: ForwardTarget, group: 
       return `${who} sent a malformed response`;
     case 'TARGET_TLS_ERROR':
       return `the TLS handshake with ${who} failed`;
+    case 'TARGET_DEREGISTERED':
+      return `${who} was deregistered and its deregistration delay ended before it answered`;
     default:
       return `${who} could not be reached: ${err.message}`;
   }

@@ -1,9 +1,9 @@
 // What an HTTP listener needs from the target groups and the traffic recorder, stated as the
 // listener uses it, so it runs against the engine's runtimes and against small fakes alike.
 import type { TrafficRecord } from '../../shared/model/index.js';
-import type { PickContext } from '../targets/index.js';
+import type { InFlightRequest, PickContext } from '../targets/index.js';
 
-export type { PickContext };
+export type { InFlightRequest, PickContext };
 
 export interface ForwardTarget {
   readonly id: string;
@@ -19,8 +19,9 @@ export interface ForwardTargetGroup {
   hasRegisteredTargets(): boolean;
   /** Healthy targets (failing open when none is), the group's algorithm and target stickiness. */
   pick(ctx: PickContext): { target: ForwardTarget; setCookies: string[] } | undefined;
-  begin(target: ForwardTarget): void;
-  end(target: ForwardTarget): void;
+  /** `request` is cut (its `deregistered()` called) if the target's deregistration delay ends first. */
+  begin(target: ForwardTarget, request?: InFlightRequest): void;
+  end(target: ForwardTarget, request?: InFlightRequest): void;
   /** Cookies to add for app_cookie stickiness, given the target's own Set-Cookie headers. */
   responseCookies(target: ForwardTarget, setCookieHeaders: string[] | undefined): string[];
 }

@@ -3,6 +3,7 @@
 // hop-by-hop ones (RFC 9110 7.6.1) left behind. Node's lower-cased `req.headers` is never built.
 import type { IncomingMessage } from 'node:http';
 import type { TrafficErrorCode } from './error-responses.js';
+import { dropConnectionOptions } from './hop-by-hop.js';
 
 // Headers Berth never copies: hop-by-hop fields, and the ones the forwarding policy rewrites.
 const DROP = new Set(['keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'x-forwarded-proto', 'x-forwarded-port']);
@@ -62,7 +63,7 @@ export class RequestHead {
       }
       out.push(name, value);
     }
-    if (this.connection !== undefined) this.dropConnectionOptions(this.connection);
+    if (this.connection !== undefined) dropConnectionOptions(out, this.connection);
     this.splitTarget(req.url ?? '/');
   }
 
@@ -94,21 +95,6 @@ export class RequestHead {
   /** The host rules match: an absolute-form target's authority wins over the Host header. */
   get routingHost(): string {
     return this.absoluteAuthority ?? this.host;
-  }
-
-  /** Fields named in Connection are hop-by-hop too (`Connection: close, X-Secret`). */
-  private dropConnectionOptions(connection: string): void {
-    // What nearly every client sends: nothing to drop, and nothing to split.
-    if (connection.length <= 10 && /^(keep-alive|close|upgrade)$/i.test(connection)) return;
-    const named = connection
-      .split(',')
-      .map((t) => t.trim().toLowerCase())
-      .filter((t) => t && t !== 'close' && t !== 'keep-alive' && t !== 'upgrade');
-    if (named.length === 0) return;
-    const out = this.headers;
-    for (let i = out.length - 2; i >= 0; i -= 2) {
-      if (named.includes(out[i]!.toLowerCase())) out.splice(i, 2);
-    }
   }
 
   private splitTarget(url: string): void {

@@ -12,6 +12,11 @@ export interface PickContext {
   flowKey?: string;
 }
 
+/** A request in flight to a target; told when the target's deregistration delay ends before it did. */
+export interface InFlightRequest {
+  deregistered(): void;
+}
+
 export interface RuntimeTarget {
   readonly id: string;
   readonly host: string;
@@ -28,6 +33,8 @@ export interface RuntimeTarget {
   drainTimer?: NodeJS.Timeout;
   drainingUntil?: number;
   slowStartFrom?: number;
+  /** Requests begun with a handle, so the end of the deregistration delay can cut them. */
+  requests?: Set<InFlightRequest>;
 }
 
 export interface Pick {
@@ -116,7 +123,8 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
     const st = this.config.stickiness;
     const now = this.now();
     if (st.enabled && st.type !== 'source_ip') {
-      const cookie = st.type === 'lb_cookie' ? readCookie(ctx.cookieHeader, 'AWSALB') : readCookie(ctx.cookieHeader, 'AWSALBAPP-0');
+      // Cross-origin requests may carry only AWSALBCORS (SameSite=None), with the same value.
+      const cookie = st.type === 'lb_cookie' ? (readCookie(ctx.cookieHeader, 'AWSALB') ?? readCookie(ctx.cookieHeader, 'AWSALBCORS')) : readCookie(ctx.cookieHeader, 'AWSALBAPP-0');
       const id = cookie ? decodeSticky(cookie, now) : undefined;
       const sticky = id ? list.find((t) => t.id === id) : undefined;
       const target = sticky ?? this.choose(list, now);
@@ -126,12 +134,14 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
     return { target: this.choose(list, now), setCookies: [] };
   }
 
-  begin(target: RuntimeTarget): void {
+  begin(target: RuntimeTarget, request?: InFlightRequest): void {
     target.inFlight++;
+    if (request) (target.requests ??= new Set()).add(request);
   }
 
-  end(target: RuntimeTarget): void {
+  end(target: RuntimeTarget, request?: InFlightRequest): void {
     if (target.inFlight > 0) target.inFlight--;
+    if (request) target.requests?.delete(request);
   }
 
   responseCookies(target: RuntimeTarget, setCookieHeaders: string[] | undefined): string[] {
@@ -277,6 +287,10 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
       this.targets.delete(t.id);
       t.health = 'unused';
       this.rebuild();
+      // AWS: requests still in flight when the delay ends are cut by the load balancer.
+      const cut = t.requests;
+      t.requests = undefined;
+      if (cut) for (const r of cut) r.deregistered();
     }, delay);
     t.drainTimer.unref();
   }

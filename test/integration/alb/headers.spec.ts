@@ -2,7 +2,7 @@
 // X-Amzn-Trace-Id, Host as AWS rewrites it, hop-by-hop fields, Expect: 100-continue, cookies.
 import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, targetGroup, raw, request, startListener, startTarget, type SeenRequest } from './alb-fixtures.js';
+import { cleanup, onCleanup, targetGroup, raw, request, startListener, startTarget, type SeenRequest } from './alb-fixtures.js';
 
 afterEach(cleanup);
 
@@ -116,9 +116,6 @@ describe('responses passed back', () => {
     expect(cookies[0]).toBe('app=1');
     expect(cookies.slice(1).map((c) => c.split('=')[0])).toEqual(['AWSALB', 'AWSALBCORS']);
     expect(reply.headers['keep-alive']).not.toBe('timeout=5');
-    // The cookie brings the client back to the same target.
-    const again = await request(port, '/', { headers: { cookie: cookies[1]!.split(';')[0] } });
-    expect(again.status).toBe(200);
   });
 
   it('adds the AWSALBAPP cookie when the target sets the application cookie (app_cookie)', async () => {
@@ -127,6 +124,22 @@ describe('responses passed back', () => {
     expect(cookies.map((c) => c.split('=')[0])).toEqual(['app', 'AWSALBAPP-0']);
   });
 
+  it('strips the fields a target names in its Connection header', async () => {
+    const port = await rawTarget('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: x-foo\r\nX-Foo: 1\r\nX-Kept: yes\r\n\r\nok');
+    const listener = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [targetGroup('g', [{ id: 'raw', host: '127.0.0.1', port }])]);
+    const response = await raw(listener.port, 'GET / HTTP/1.1\r\nHost: a.example.com\r\nConnection: close\r\n\r\n');
+    expect(response).toMatch(/^HTTP\/1.1 200 OK\r\n/);
+    expect(response).toMatch(/\r\nX-Kept: yes\r\n/);
+    expect(response).not.toMatch(/\r\nx-foo:/i);
+    expect(response.endsWith('\r\n\r\nok')).toBe(true);
+
+    const several = await rawTarget('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive, X-Foo\r\nConnection: x-bar\r\nX-Foo: 1\r\nX-Bar: 2\r\nX-Baz: 3\r\n\r\nok');
+    const second = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [targetGroup('g', [{ id: 'raw', host: '127.0.0.1', port: several }])]);
+    const reply = await request(second.port, '/');
+    expect(reply.headers['x-foo']).toBeUndefined();
+    expect(reply.headers['x-bar']).toBeUndefined();
+    expect(reply.headers['x-baz']).toBe('3');
+  });
   it('streams a large chunked body through unchanged', async () => {
     const big = 'x'.repeat(3_000_000);
     const target = await startTarget('big', (_req, res) => {
@@ -139,5 +152,90 @@ describe('responses passed back', () => {
     const upload = await request(port, '/up', { method: 'POST', body: big });
     expect(upload.status).toBe(200);
     expect(target.seen.at(-1)!.body.length).toBe(big.length);
+  });
+});
+
+/** A target written byte by byte: answers every request on a connection with `response`. */
+async function rawTarget(response: string): Promise<number> {
+  const server = net.createServer((socket) => {
+    let buffered = '';
+    socket.on('data', (c: Buffer) => {
+      buffered += c.toString('latin1');
+      while (buffered.includes('\r\n\r\n')) {
+        buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
+        socket.write(response);
+      }
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup(() => new Promise((resolve) => {
+    server.close(resolve);
+    for (const s of sockets) s.destroy();
+  }));
+  return (server.address() as net.AddressInfo).port;
+}
+
+describe('target stickiness', () => {
+  /** Three targets that answer with their id (and set the application cookie `app`). */
+  async function sticky(stickiness: Record<string, unknown>) {
+    const targets = await Promise.all(
+      ['a', 'b', 'c'].map((id) =>
+        startTarget(id, (_req, res) => {
+          res.setHeader('set-cookie', [`app=${id}`]);
+          res.end(id);
+        }),
+      ),
+    );
+    const { port } = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [targetGroup('g', targets, { stickiness: { enabled: true, durationSeconds: 60, ...stickiness } })]);
+    return port;
+  }
+
+  const cookieNamed = (setCookies: string[] | undefined, name: string) => {
+    const found = setCookies?.find((c) => c.startsWith(`${name}=`));
+    expect(found, `Set-Cookie ${name}`).toBeDefined();
+    return found!.split(';')[0]!;
+  };
+
+  /** Which target served each of `count` requests sent with `cookie` (or none). */
+  async function servedBy(port: number, count: number, cookie?: string): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) out.push((await request(port, '/', cookie ? { headers: { cookie } } : {})).body);
+    return out;
+  }
+
+  const spread = (ids: string[]) => Object.fromEntries(['a', 'b', 'c'].map((id) => [id, ids.filter((x) => x === id).length]));
+
+  it('lb_cookie: the AWSALB cookie brings a client back to its target 20 times in a row', async () => {
+    const port = await sticky({ type: 'lb_cookie' });
+    const first = await request(port, '/');
+    const cookie = cookieNamed(first.headers['set-cookie'], 'AWSALB');
+    expect(await servedBy(port, 20, cookie)).toEqual(Array(20).fill(first.body));
+    // A browser on a cross-origin request sends only AWSALBCORS, which carries the same value.
+    const cors = cookieNamed(first.headers['set-cookie'], 'AWSALBCORS');
+    expect(await servedBy(port, 5, cors)).toEqual(Array(5).fill(first.body));
+    // Without the cookie the group's round robin spreads the requests over all three.
+    expect(spread(await servedBy(port, 9))).toEqual({ a: 3, b: 3, c: 3 });
+  });
+
+  it('lb_cookie: a client with another target in its cookie stays there', async () => {
+    const port = await sticky({ type: 'lb_cookie' });
+    const cookies = new Map<string, string>();
+    for (const reply of await Promise.all([0, 1, 2].map(() => request(port, '/')))) cookies.set(reply.body, cookieNamed(reply.headers['set-cookie'], 'AWSALB'));
+    expect([...cookies.keys()].sort()).toEqual(['a', 'b', 'c']);
+    for (const [id, cookie] of cookies) expect(await servedBy(port, 7, cookie)).toEqual(Array(7).fill(id));
+  });
+
+  it('app_cookie: the AWSALBAPP-0 cookie brings a client back to its target 20 times in a row', async () => {
+    const port = await sticky({ type: 'app_cookie', cookieName: 'app' });
+    const first = await request(port, '/');
+    const cookie = cookieNamed(first.headers['set-cookie'], 'AWSALBAPP-0');
+    const app = cookieNamed(first.headers['set-cookie'], 'app');
+    expect(await servedBy(port, 20, `${app}; ${cookie}`)).toEqual(Array(20).fill(first.body));
+    // The application cookie alone does not pin the client: Berth routes by its own cookie.
+    expect(spread(await servedBy(port, 9, app))).toEqual({ a: 3, b: 3, c: 3 });
+    expect(spread(await servedBy(port, 9))).toEqual({ a: 3, b: 3, c: 3 });
   });
 });
