@@ -12,6 +12,7 @@ import type { BerthEngine } from '../engine/index.js';
 import { createHandlers, type Handlers } from './handlers.js';
 import { bearer, hostAllowed, originAllowed, tokenMatches } from './request-guard.js';
 import { writeControlFile } from './control-file.js';
+import type { TrustEnvironment } from '../tls/index.js';
 
 export interface ControlOptions {
   dataDir: string;
@@ -24,6 +25,8 @@ export interface ControlOptions {
   eventBufferLimit?: number;
   /** How long an event stream may stay over that limit before it is closed (default 30 s). */
   eventStuckMs?: number;
+  /** The trust stores trustCa and untrustCa change (default: this machine's). */
+  trustEnvironment?: () => TrustEnvironment;
 }
 
 export interface EventStreamStats {
@@ -58,7 +61,7 @@ const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js
 export async function startControl(engine: BerthEngine, options: ControlOptions): Promise<ControlServer> {
   const [hostOpt, portOpt] = (options.control ?? '127.0.0.1:0').split(/:(?=\d+$)/);
   const token = randomBytes(24).toString('base64url');
-  const handlers = createHandlers({ engine, configFile: options.configFile });
+  const handlers = createHandlers({ engine, configFile: options.configFile, trustEnvironment: options.trustEnvironment });
   const dashboardDir = options.dashboardDir ?? fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
   let port = 0;
 

@@ -9,6 +9,9 @@ import { updateConfigFile } from '../config/write-config.js';
 import { exportConfig } from '../export/index.js';
 import { toHar } from '../traffic/export/har.js';
 import { toAccessLog } from '../traffic/export/access-log.js';
+import { systemTrustEnvironment, type TrustEnvironment } from '../tls/index.js';
+import { exportCa, getCertificates, trustCa, untrustCa } from './certificate-handlers.js';
+import { importPreview } from './import-preview.js';
 
 export type Handlers = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> };
 
@@ -16,9 +19,11 @@ export interface HandlerContext {
   engine: BerthEngine;
   /** berth.yaml, where updateConfig writes; absent in zero-config mode. */
   configFile?: string | undefined;
+  /** The machine's trust stores; tests point it at a throwaway home so no real store changes. */
+  trustEnvironment?: (() => TrustEnvironment) | undefined;
 }
 
-export function createHandlers({ engine, configFile }: HandlerContext): Handlers {
+export function createHandlers({ engine, configFile, trustEnvironment = systemTrustEnvironment }: HandlerContext): Handlers {
   return {
     getState: async () => engine.getState(),
     getTraffic: async ({ limit, ...query }) => ({ records: engine.recorder.recent(limit ?? 500, query), capacity: engine.recorder.capacity }),
@@ -71,6 +76,11 @@ export function createHandlers({ engine, configFile }: HandlerContext): Handlers
       const result = exportConfig(engine.config, { format, ...(syntax ? { syntax } : {}) });
       return { text: result.text, warnings: result.warnings.map((w) => w.message), ...(result.ecs ? { ecs: result.ecs.text } : {}) };
     },
+    importConfig: async (input) => importPreview(input, engine.getState().containers),
+    getCertificates: async () => getCertificates(engine.certificates, trustEnvironment()),
+    exportCa: async () => exportCa(engine.certificates),
+    trustCa: async () => trustCa(engine.certificates, trustEnvironment()),
+    untrustCa: async () => untrustCa(engine.certificates, trustEnvironment()),
   };
 }
 

@@ -4,9 +4,10 @@ import { BerthError } from '../../shared/errors.js';
 import { methods, type BerthClient, type EventPayloads, type MethodInput, type MethodName, type MethodOutput, type Topic } from '../../shared/contract/index.js';
 import type { BerthEngine } from '../engine/index.js';
 import { createHandlers } from './handlers.js';
+import type { TrustEnvironment } from '../tls/index.js';
 
-export function inProcessClient(engine: BerthEngine, configFile?: string): BerthClient {
-  const handlers = createHandlers({ engine, configFile });
+export function inProcessClient(engine: BerthEngine, configFile?: string, options: { trustEnvironment?: () => TrustEnvironment } = {}): BerthClient {
+  const handlers = createHandlers({ engine, configFile, trustEnvironment: options.trustEnvironment });
   return {
     async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
       const parsed = methods[method].input.safeParse(input);

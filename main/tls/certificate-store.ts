@@ -1,6 +1,7 @@
 // The one certificate store: loads (or creates) the local CA, answers every HTTPS and TLS listener's
 // SNI lookups, mints a leaf the first time an allowed name is seen (once, however many handshakes ask
 // at the same moment), keeps leaves in memory and on disk, and renews them before they expire.
+import { X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { CertificateEvent, CertificatePolicy, ContextOptions, SecureServerOptions, ServedCertificate, SniCallback } from './certificate-policy.js';
 import { LeafDiskCache } from './leaf-disk-cache.js';
@@ -36,6 +37,17 @@ export interface CertificateStoreOptions {
   onEvent?: (event: CertificateEvent) => void;
 }
 
+/** One certificate the store serves, as the Certificates screen lists it. */
+export interface StoredCertificate {
+  names: string[];
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  source: 'minted' | 'user';
+  /** The user's certificate file; minted leaves have none. */
+  certFile?: string;
+}
+
 interface Served extends ServedCertificate {
   renewAt: number;
   contexts: Map<string, SecureContext>;
@@ -62,6 +74,8 @@ export class CertificateStore {
   private readonly leaves = new Map<string, Served>();
   private readonly inflight = new Map<string, Promise<Served>>();
   private readonly userServed = new WeakMap<UserCertificate, Served>();
+  /** The user certificates served so far, by file, for list(); the policies that hold them are weak. */
+  private readonly userByFile = new Map<string, Served>();
   private readonly policies = new WeakMap<CertificatePolicy, CompiledPolicy>();
   private readonly writes = new Set<Promise<void>>();
   private readonly now: () => number;
@@ -109,6 +123,27 @@ export class CertificateStore {
 
   stats(): { minted: number; renewed: number; loadedFromDisk: number; inMemory: number; keysReady: number } {
     return { ...this.counts, inMemory: this.leaves.size, keysReady: this.pool.stats().ready };
+  }
+
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
+  /** The leaves in memory, then the user certificates served so far. */
+  list(): StoredCertificate[] {
+    const entries: [Served, string | undefined][] = [...[...this.leaves.values()].map((s) => [s, undefined] as [Served, undefined]), ...[...this.userByFile].map(([file, s]) => [s, file] as [Served, string])];
+    return entries.map(([served, certFile]) => {
+      const x509 = new X509Certificate(served.certPem);
+      const names = (x509.subjectAltName ?? '').split(', ').filter(Boolean).map((n) => n.replace(/^(DNS|IP Address):/, ''));
+      return {
+        names: names.length ? names : [/CN=([^\n]+)/.exec(x509.subject)?.[1] ?? x509.subject],
+        serial: x509.serialNumber,
+        notBefore: new Date(x509.validFrom).toISOString(),
+        notAfter: served.notAfter.toISOString(),
+        source: served.source,
+        ...(certFile ? { certFile } : {}),
+      };
+    });
   }
 
   /** The options for an HTTPS or TLS server; fails now (naming the file) if a user certificate is bad. */
@@ -207,6 +242,7 @@ export class CertificateStore {
       const notAfter = new Date(user.leaf.validTo);
       served = { certPem: user.certPem, keyPem: user.keyPem, notAfter, source: 'user', renewAt: Infinity, contexts: new Map() };
       this.userServed.set(user, served);
+      this.userByFile.set(user.files.certFile, served);
     }
     return served;
   }

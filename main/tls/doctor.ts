@@ -21,7 +21,7 @@ export interface RuntimeAdvice {
 }
 
 export interface DoctorReport {
-  ca: { ok: true; fingerprint: string; subject: string; notAfter: Date; certFile: string; permitted: string[] | undefined } | { ok: false; certFile: string; error: TlsError };
+  ca: { ok: true; fingerprint: string; subject: string; notBefore: Date; notAfter: Date; certFile: string; permitted: string[] | undefined } | { ok: false; certFile: string; error: TlsError };
   stores: TrustStatus[];
   runtimes: RuntimeAdvice[];
 }
@@ -50,7 +50,7 @@ export async function runDoctor(dataDir: string, env: TrustEnvironment = systemT
   const certFile = caPaths(dataDir).cert;
   return {
     ca: ca
-      ? { ok: true, fingerprint: ca.fingerprint, subject: ca.subject, notAfter: ca.notAfter, certFile, permitted: ca.permitted ? [...ca.permitted.dns, ...ca.permitted.ip] : undefined }
+      ? { ok: true, fingerprint: ca.fingerprint, subject: ca.subject, notBefore: ca.notBefore, notAfter: ca.notAfter, certFile, permitted: ca.permitted ? [...ca.permitted.dns, ...ca.permitted.ip] : undefined }
       : { ok: false, certFile, error: error! },
     stores,
     runtimes: ca ? await runtimeAdvice(ca, processEnv) : [],

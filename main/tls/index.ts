@@ -1,6 +1,6 @@
 // The local TLS machinery: Berth's CA, leaves minted per host on demand, the one certificate store
 // listeners take their TLS options from, and the trust-store installers behind `berth ca`.
-export { CertificateStore, type CertificateStoreOptions } from './certificate-store.js';
+export { CertificateStore, type CertificateStoreOptions, type StoredCertificate } from './certificate-store.js';
 export type { CertificateEvent, CertificatePolicy, ContextOptions, SecureServerOptions, ServedCertificate, SniCallback } from './certificate-policy.js';
 export { caPaths, caState, createCa, loadCa, loadOrCreateCa, removeCa, caOwner, type CaPaths, type CaState, type CreateCaOptions, type LocalCa } from './local-ca.js';
 export { LeafMinter, mintLeaf, LEAF_VALIDITY_DAYS, type LeafMinterOptions, type MintRequest, type MintedLeaf } from './leaf-minter.js';

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { EngineState, TrafficRecord } from '../model/index.js';
 import type { Explanation } from '../rules/index.js';
 import type { BerthErrorData } from '../errors.js';
+import { dockerSelectorSchema } from '../model/target-group.js';
+import type { CertificatesResult, ImportConfigResult, TrustCaResult } from './certificate-views.js';
 
 const name = z.string().min(1).max(64);
 const trafficFilter = {
@@ -119,6 +121,36 @@ export const methods = {
     z.strictObject({ format: z.enum(['cloudformation', 'terraform']), syntax: z.enum(['yaml', 'json']).optional() }),
     'The current config as CloudFormation or Terraform for AWS.',
     true,
+  ),
+  importConfig: method<ImportConfigResult>()(
+    z.strictObject({
+      text: z.string().min(1).max(1_000_000),
+      format: z.enum(['cloudformation', 'terraform']).optional(),
+      fileName: z.string().min(1).max(255).optional(),
+      selectors: z.record(name, dockerSelectorSchema).optional(),
+    }),
+    'A CloudFormation template or Terraform file as berth.yaml, with its problems and proposed Docker selectors; a preview: nothing is written (updateConfig applies it).',
+    true,
+  ),
+  getCertificates: method<CertificatesResult>()(
+    z.strictObject({}),
+    'Berth\'s local CA (absent until an HTTPS or TLS listener first needs it), its trust status per store as `berth ca doctor` reports it, and the certificates served.',
+    true,
+  ),
+  exportCa: method<{ certPem: string; certFile: string; created: boolean }>()(
+    z.strictObject({}),
+    'The root certificate (PEM); creates the CA if there is none yet, as `berth ca export` does.',
+    false,
+  ),
+  trustCa: method<TrustCaResult>()(
+    z.strictObject({}),
+    'Install the root into every trust store found (`berth ca trust`); each store reports its own outcome. Needs root for the Linux system store.',
+    false,
+  ),
+  untrustCa: method<TrustCaResult>()(
+    z.strictObject({}),
+    'Remove the root from every trust store that has it (`berth ca untrust`); each store reports its own outcome.',
+    false,
   ),
 } as const;
 

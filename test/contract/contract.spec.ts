@@ -2,7 +2,9 @@
 // (without Docker) with a real listener in front of a real loopback target.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -10,6 +12,8 @@ import { HttpBerthClient, type BerthClient, type SocketConstructor } from '../..
 import { BerthEngine } from '../../main/engine/index.js';
 import { inProcessClient, startControl, type ControlServer } from '../../main/control/index.js';
 import { loadConfig } from '../../main/config/load-config.js';
+import { configSchema } from '../../shared/model/index.js';
+import { systemTrustEnvironment, type TrustEnvironment } from '../../main/tls/index.js';
 import { createHandlers } from '../../main/control/handlers.js';
 import { registerIpcBridge } from '../../main/electron/ipc-bridge.js';
 import { createPreloadApi } from '../../main/electron/preload-api.js';
@@ -21,8 +25,24 @@ interface Fixture {
   client: BerthClient;
   engine: BerthEngine;
   file: string;
+  dir: string;
   port: number;
+  /** Whether the throwaway home has an NSS database (certutil is installed). */
+  nss: boolean;
   close(): Promise<void>;
+}
+
+/**
+ * The trust stores of a throwaway home: its own NSS database when certutil is there, and no Linux
+ * system store (its update command is reported missing), so trustCa never changes this machine.
+ */
+function throwawayTrust(dir: string): { env: () => TrustEnvironment; nss: boolean } {
+  const home = join(dir, 'home');
+  const db = join(home, '.pki', 'nssdb');
+  mkdirSync(db, { recursive: true });
+  const nss = spawnSync('certutil', ['-N', '-d', `sql:${db}`, '--empty-password'], { encoding: 'utf8' }).status === 0;
+  const machine = systemTrustEnvironment();
+  return { env: () => systemTrustEnvironment({ home, has: (command) => (command === 'certutil' ? machine.has(command) : Promise.resolve(false)) }), nss };
 }
 
 async function fixture(transport: 'in-process' | 'http' | 'ipc'): Promise<Fixture> {
@@ -40,21 +60,24 @@ async function fixture(transport: 'in-process' | 'http' | 'ipc'): Promise<Fixtur
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
   const engine = new BerthEngine({ config: loaded.config, configFile: file, dataDir: dir, discovery: false, healthCheckIntervalMs: 200 });
   await engine.start();
+  const trust = throwawayTrust(dir);
   let control: ControlServer | undefined;
   let client: BerthClient;
   if (transport === 'http') {
-    control = await startControl(engine, { dataDir: dir, configFile: file });
+    control = await startControl(engine, { dataDir: dir, configFile: file, trustEnvironment: trust.env });
     client = new HttpBerthClient({ baseUrl: control.url, token: control.token, WebSocket: WebSocket as unknown as SocketConstructor });
   } else if (transport === 'ipc') {
     const { ipcMain, ipcRenderer } = fakeIpcPair();
-    registerIpcBridge(ipcMain, { handlers: createHandlers({ engine, configFile: file }), events: inProcessClient(engine, file), isTrustedSender: (e) => e.sender.id === 1 && e.senderFrame?.url.startsWith('file:///app/') === true });
+    registerIpcBridge(ipcMain, { handlers: createHandlers({ engine, configFile: file, trustEnvironment: trust.env }), events: inProcessClient(engine, file), isTrustedSender: (e) => e.sender.id === 1 && e.senderFrame?.url.startsWith('file:///app/') === true });
     client = createPreloadApi(ipcRenderer);
-  } else client = inProcessClient(engine, file);
+  } else client = inProcessClient(engine, file, { trustEnvironment: trust.env });
   return {
     client,
     engine,
     file,
+    dir,
     port,
+    nss: trust.nss,
     close: async () => {
       client.close?.();
       await control?.close();
@@ -187,6 +210,94 @@ for (const transport of ['in-process', 'http', 'ipc'] as const) {
     it('exports the config for AWS', async () => {
       const out = await f.client.call('exportConfig', { format: 'cloudformation' });
       expect(out.text).toContain('AWS::ElasticLoadBalancingV2::ListenerRule');
+    });
+
+    it('importConfig: the CloudFormation and Terraform exports read back as the same config, nothing written', async () => {
+      const before = readFileSync(f.file, 'utf8');
+      const current = (await f.client.call('getState', {})).config;
+      for (const format of ['cloudformation', 'terraform'] as const) {
+        const exported = await f.client.call('exportConfig', { format });
+        // Without a format or file name: detected from the text.
+        const imported = await f.client.call('importConfig', { text: exported.text });
+        expect(imported.format, format).toBe(format);
+        expect(imported.problems.filter((p) => p.severity === 'error'), format).toEqual([]);
+        expect(configSchema.parse(imported.config), format).toEqual(current);
+        expect(imported.yaml, format).toContain('name: api');
+        expect(imported.yaml, format).toContain(`port: ${f.port}`);
+      }
+      expect(readFileSync(f.file, 'utf8')).toBe(before);
+    });
+
+    it('importConfig: problems carry their place in the file; a chosen selector fills its group', async () => {
+      const broken = await f.client.call('importConfig', { text: 'Resources:\n  Lb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties: {}\n  Listener:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Lb\n      Port: 80\n      Protocol: HTTP\n      DefaultActions:\n        - Type: forward\n          TargetGroupArn: !Ref Tg\n  Tg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties: { Name: orders, Port: 8080, Protocol: HTTP, VpcId: vpc-1 }\n', fileName: 'stack.yaml' });
+      const noTargets = broken.problems.find((p) => p.code === 'no-targets');
+      expect(noTargets?.message).toContain('orders');
+      expect(broken.proposals).toEqual([]);
+      const chosen = await f.client.call('importConfig', { text: 'Resources:\n  Lb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties: {}\n  Listener:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Lb\n      Port: 80\n      Protocol: HTTP\n      DefaultActions:\n        - Type: forward\n          TargetGroupArn: !Ref Tg\n  Tg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties: { Name: orders, Port: 8080, Protocol: HTTP, VpcId: vpc-1 }\n', selectors: { orders: { composeService: 'orders', containerPort: 8080 } } });
+      expect(chosen.problems.some((p) => p.code === 'no-targets')).toBe(false);
+      expect(chosen.yaml).toContain('composeService: orders');
+      const bad = await f.client.call('importConfig', { text: 'Resources: [unclosed', fileName: 'stack.yaml' });
+      expect(bad.yaml).toBeUndefined();
+      expect(bad.problems[0]).toMatchObject({ severity: 'error', where: expect.stringMatching(/^stack\.yaml:1:\d+/) });
+    });
+
+    it('getCertificates: no CA until an HTTPS listener needs one, then the CA and each name minted', async () => {
+      const before = await f.client.call('getCertificates', {});
+      expect(before.ca).toMatchObject({ state: 'absent', certFile: join(f.dir, 'ca', 'root.pem') });
+      expect(before.certificates).toEqual([]);
+      expect(before.stores.map((s) => s.store)).toEqual(f.nss ? [`nss:${join(f.dir, 'home', '.pki', 'nssdb')}`] : []);
+
+      const httpsPort = await freePort();
+      const config = (await f.client.call('getState', {})).config;
+      const original = structuredClone(config);
+      config.loadBalancers[0]!.listeners.push({ ...structuredClone(config.loadBalancers[0]!.listeners[0]!), port: httpsPort, protocol: 'HTTPS', certificates: 'auto', rules: [] });
+      expect((await f.client.call('updateConfig', { config })).ok).toBe(true);
+      try {
+        const { certPem, certFile } = await f.client.call('exportCa', {});
+        expect(certPem).toBe(readFileSync(join(f.dir, 'ca', 'root.pem'), 'utf8'));
+        expect(certFile).toBe(join(f.dir, 'ca', 'root.pem'));
+        const name = `contract-${transport}.localhost`;
+        const body = await new Promise<string>((resolve, reject) => {
+          https.get({ host: '127.0.0.1', port: httpsPort, servername: name, headers: { host: name }, ca: certPem, path: '/' }, (res) => {
+            let b = '';
+            res.on('data', (d) => (b += d));
+            res.on('end', () => resolve(b));
+          }).on('error', reject);
+        });
+        expect(body).toBe('none');
+        const after = await f.client.call('getCertificates', {});
+        expect(after.ca).toMatchObject({ state: 'ok', fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), subject: expect.stringContaining('Berth') });
+        if (after.ca.state !== 'ok') throw new Error('no CA');
+        expect(new Date(after.ca.notAfter).getTime()).toBeGreaterThan(Date.now() + 365 * 86_400_000);
+        expect(new Date(after.ca.notBefore).getTime()).toBeLessThanOrEqual(Date.now());
+        expect(after.ca.nameConstraints).toContain('localhost');
+        const minted = after.certificates.find((c) => c.names.includes(name));
+        expect(minted).toMatchObject({ source: 'minted', serial: expect.stringMatching(/^[0-9A-F]+$/i) });
+        expect(new Date(minted!.notAfter).getTime()).toBeGreaterThan(Date.now());
+        expect(after.stats.minted).toBeGreaterThanOrEqual(1);
+        expect(after.stores.every((s) => s.state === 'not-trusted')).toBe(true);
+      } finally {
+        expect((await f.client.call('updateConfig', { config: original })).ok).toBe(true);
+      }
+    });
+
+    it('trustCa and untrustCa: each store found reports its outcome, and getCertificates then agrees', async () => {
+      const trusted = await f.client.call('trustCa', {});
+      const exported = await f.client.call('exportCa', {});
+      expect(trusted.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+      expect(exported.certPem).toContain('BEGIN CERTIFICATE');
+      if (!f.nss) {
+        expect(trusted.results).toEqual([]);
+        return;
+      }
+      expect(trusted.results).toEqual([expect.objectContaining({ store: `nss:${join(f.dir, 'home', '.pki', 'nssdb')}`, outcome: 'done' })]);
+      expect(trusted.stores.map((s) => s.state)).toEqual(['trusted']);
+      expect((await f.client.call('getCertificates', {})).stores.map((s) => s.state)).toEqual(['trusted']);
+      const untrusted = await f.client.call('untrustCa', {});
+      expect(untrusted.results).toEqual([expect.objectContaining({ outcome: 'done', detail: expect.stringContaining('removed') })]);
+      expect(untrusted.stores.map((s) => s.state)).toEqual(['not-trusted']);
+      const again = await f.client.call('untrustCa', {});
+      expect(again.results.map((r) => r.outcome)).toEqual(['skipped']);
     });
   });
 }
