@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { BerthEngine } from '../engine/index.js';
 import { loadConfigOrExit } from './config-option.js';
-import { startControl, type ControlServer } from '../control/index.js';
+import { parseControlAddress, startControl, type ControlServer } from '../control/index.js';
 
 interface UpOptions {
   config?: string;
@@ -19,6 +19,15 @@ export function registerUpCommand(program: Command, dataDir: () => string): void
     .option('--docker-host <url>', 'Docker endpoint, e.g. unix:///var/run/docker.sock (default: DOCKER_HOST, then the current context)')
     .option('--control <host:port>', 'where the control API and dashboard listen (default: 127.0.0.1 on a random port)')
     .action(async (opts: UpOptions) => {
+      if (opts.control) {
+        // A mistyped or non-loopback --control is a usage error, not a Berth without its API.
+        try {
+          parseControlAddress(opts.control);
+        } catch (err) {
+          process.stderr.write(`berth up: ${(err as Error).message}\n`);
+          process.exit(2);
+        }
+      }
       const loaded = await loadConfigOrExit(opts.config);
       const engine = new BerthEngine({
         ...(loaded.config ? { config: loaded.config } : {}),

@@ -59,7 +59,7 @@ const STUCK_MS = 30_000;
 const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.map': 'application/json', '.woff2': 'font/woff2' };
 
 export async function startControl(engine: BerthEngine, options: ControlOptions): Promise<ControlServer> {
-  const [hostOpt, portOpt] = (options.control ?? '127.0.0.1:0').split(/:(?=\d+$)/);
+  const [hostOpt, portOpt] = parseControlAddress(options.control ?? '127.0.0.1:0');
   const token = randomBytes(24).toString('base64url');
   const handlers = createHandlers({ engine, configFile: options.configFile, trustEnvironment: options.trustEnvironment });
   const dashboardDir = options.dashboardDir ?? fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
@@ -88,11 +88,10 @@ export async function startControl(engine: BerthEngine, options: ControlOptions)
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(new BerthError('LISTENER_BIND_FAILED', `control API cannot listen on ${hostOpt}:${portOpt}: ${err.message}`)));
-    server.listen(Number(portOpt ?? 0), hostOpt, () => resolve());
+    server.listen(portOpt, hostOpt, () => resolve());
   });
   port = (server.address() as { port: number }).port;
-  const host = hostOpt === '0.0.0.0' || hostOpt === '::' ? '127.0.0.1' : hostOpt!;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `http://${hostOpt.includes(':') ? `[${hostOpt}]` : hostOpt}:${port}`;
   await writeControlFile(options.dataDir, { url, token, pid: process.pid });
   return {
     url,
@@ -256,4 +255,19 @@ async function serveStatic(res: http.ServerResponse, root: string, path: string)
       res.end('<!doctype html><title>Berth</title><p>The dashboard is not built. Run <code>npm run build:renderer</code>; the control API works meanwhile.</p>');
     }
   }
+}
+
+/**
+ * `HOST:PORT` for the control API. Only loopback addresses: the API answers only loopback Host names
+ * anyway (DNS-rebinding defence), so a wider bind would expose the port and the token prompt to the
+ * network for nothing.
+ */
+export function parseControlAddress(text: string): [host: string, port: number] {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new BerthError('BAD_INPUT', `--control: "${text}" is not HOST:PORT (e.g. 127.0.0.1:7070, [::1]:7070 or localhost:0 for a random port)`);
+  const host = (m[1] ?? m[2]!).toLowerCase();
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (!loopback) throw new BerthError('BAD_INPUT', `--control: the control API listens on loopback only (127.0.0.1, ::1 or localhost), not ${host}`);
+  return [host === 'localhost' ? '127.0.0.1' : host, port];
 }

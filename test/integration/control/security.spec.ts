@@ -51,6 +51,21 @@ describe('control API security', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ url: control.url, token: control.token });
   });
 
+  it('listens on loopback only: a wider or malformed --control is refused before anything binds', async () => {
+    for (const address of ['0.0.0.0:0', '[::]:0', '192.168.1.10:7070', 'example.com:7070']) {
+      await expect(startControl(engine, { dataDir: dir, control: address }), address).rejects.toThrow(/loopback only/);
+    }
+    for (const address of ['127.0.0.1', ':7070', '127.0.0.1:99999', 'local host:1']) {
+      await expect(startControl(engine, { dataDir: dir, control: address }), address).rejects.toThrow(/is not HOST:PORT/);
+    }
+    const v6 = await startControl(engine, { dataDir: mkdtempSync(join(dir, 'v6-')), control: '[::1]:0' }).catch(() => undefined);
+    if (v6) {
+      // IPv6 loopback may be missing in a container; where it is there, the URL names it.
+      expect(new URL(v6.url).hostname).toBe('[::1]');
+      await v6.close();
+    }
+  });
+
   it('401 without the token or with a wrong one', async () => {
     const host = `127.0.0.1:${port}`;
     expect((await raw(port, '/api/getState', { host })).status).toBe(401);
