@@ -162,7 +162,8 @@ export class TcpListener {
     const session = this.open(socket, ctx);
     if (!routes.usesSni) return void session.forward(routes.route(undefined));
     void peekClientHello(socket, this.options.helloTimeoutMs ?? 5_000).then((peeked) => {
-      if (socket.destroyed) return void session.forward(routes.route(undefined));
+      // A client gone while we waited has been recorded by its session already.
+      if (socket.destroyed) return;
       return session.forward(routes.route(peeked.serverName), peeked.buffered);
     });
   };
