@@ -19,6 +19,8 @@ export class HttpsListener {
   readonly id: string;
   private inner: HttpListener | undefined;
   private policy: CertificatePolicy;
+  /** The latest rules: a listener created switched off may be updated before its socket first opens. */
+  private current: Pick<HttpListenerOptions, 'listener' | 'loadBalancer'>;
 
   constructor(
     private readonly options: Omit<HttpListenerOptions, 'tls'>,
@@ -26,6 +28,7 @@ export class HttpsListener {
   ) {
     this.id = `${options.listener.port}/${options.listener.protocol}`;
     this.policy = certificatePolicy(options.listener);
+    this.current = { listener: options.listener, loadBalancer: options.loadBalancer };
   }
 
   async start(): Promise<void> {
@@ -35,7 +38,7 @@ export class HttpsListener {
       const base = await store.createSecureServerOptions(this.policy);
       // Rule edits change the allowed names; the callback always reads the current policy.
       const tls = { ...base, ALPNProtocols: ['http/1.1'], SNICallback: (name: string, cb: Parameters<typeof base.SNICallback>[1]) => store.sniCallback(this.policy)(name, cb) };
-      this.inner = new HttpListener({ ...this.options, tls });
+      this.inner = new HttpListener({ ...this.options, ...this.current, tls });
     }
     await this.inner.start();
   }
@@ -46,6 +49,7 @@ export class HttpsListener {
 
   update(listener: Listener, loadBalancer: LoadBalancer): void {
     this.policy = certificatePolicy(listener);
+    this.current = { listener, loadBalancer };
     this.inner?.update(listener, loadBalancer);
   }
 

@@ -1,6 +1,6 @@
 // HTTPS listeners: certificates minted per SNI name by Berth's CA (verified by a real TLS client
 // against the exported root), the default certificate for names outside the rules, X-Forwarded-Proto
-// https, and an HTTP→HTTPS redirect end to end.
+// https, an HTTP→HTTPS redirect end to end, and a listener switched on after an update serving the updated rules.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import https from 'node:https';
@@ -95,5 +95,52 @@ describe('HTTPS listeners', () => {
     res.resume();
     expect(res.statusCode).toBe(301);
     expect(res.headers.location).toBe(`https://api.demo.localhost:${httpsPort}/a/b?c=d`);
+  });
+});
+
+describe('an HTTPS listener created switched off', () => {
+  let engine: BerthEngine | undefined;
+  afterAll(() => engine?.stop());
+
+  it('serves the rules of its last update when switched on, not the ones it was created with', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-https-off-'));
+    const port = await freePort();
+    const config = (body: string, enabled: boolean) =>
+      configSchema.parse({
+        loadBalancers: [
+          {
+            name: 'web',
+            listeners: [
+              {
+                port,
+                protocol: 'HTTPS',
+                enabled,
+                defaultAction: { fixedResponse: { statusCode: 404, messageBody: 'no route' } },
+                rules: [{ priority: 1, conditions: { hostHeader: [`${body}.demo.localhost`] }, action: { fixedResponse: { statusCode: 200, messageBody: body } } }],
+              },
+            ],
+          },
+        ],
+        targetGroups: [],
+      });
+    engine = new BerthEngine({ config: config('old', false), dataDir: dir, discovery: false });
+    await engine.start();
+    await engine.replaceConfig(config('new', false));
+    await engine.setListenerEnabled('web', `${port}/HTTPS`, true);
+    await eventually(() => expect(engine!.getState().loadBalancers[0]!.listeners[0]!.status).toBe('ok'));
+    const ca = readFileSync(join(dir, 'ca', 'root.pem'), 'utf8');
+    const get = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        https
+          .get({ host: '127.0.0.1', port, path: '/', servername: host, headers: { host }, ca, agent: false }, (res) => {
+            let b = '';
+            res.on('data', (d) => (b += d));
+            res.on('end', () => resolve({ status: res.statusCode!, body: b }));
+          })
+          .once('error', reject);
+      });
+    // The certificate is minted for the new rule's host too: the client verifies it against the CA.
+    expect(await get('new.demo.localhost')).toEqual({ status: 200, body: 'new' });
+    expect(await get('old.demo.localhost')).toEqual({ status: 404, body: 'no route' });
   });
 });
