@@ -98,12 +98,13 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
         this.resetHealth(fresh);
         continue;
       }
+      const dockerWas = t.spec.dockerHealth;
       t.spec = spec;
       if (t.health === 'draining') {
         clearTimeout(t.drainTimer);
         delete t.drainingUntil;
         this.resetHealth(t);
-      }
+      } else if ((dockerWas === 'unhealthy') !== (spec.dockerHealth === 'unhealthy')) this.resetHealth(t);
     }
     this.rebuild();
   }
@@ -218,7 +219,10 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
   private resetHealth(t: RuntimeTarget): void {
     t.okStreak = 0;
     t.failStreak = 0;
-    if (!this.checksOn) this.transition(t, 'unavailable', 'Target.HealthCheckDisabled');
+    // Docker has already run its own HEALTHCHECK retries: its verdict counts at once, whether or not
+    // Berth checks the target too; once Docker stops saying unhealthy the target starts over.
+    if (t.spec.dockerHealth === 'unhealthy') this.transition(t, 'unhealthy', 'Target.FailedHealthChecks', DOCKER_UNHEALTHY);
+    else if (!this.checksOn) this.transition(t, 'unavailable', 'Target.HealthCheckDisabled');
     else this.transition(t, 'initial', 'Elb.InitialHealthChecking');
     this.schedule(t, true);
   }
@@ -245,7 +249,7 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
     if (result.ok && t.spec.dockerHealth === 'unhealthy') {
       result.ok = false;
       result.reason = 'Target.FailedHealthChecks';
-      result.description = 'Docker reports the container unhealthy';
+      result.description = DOCKER_UNHEALTHY;
     }
     if (result.ok) {
       t.okStreak++;
@@ -295,6 +299,8 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
     t.drainTimer.unref();
   }
 }
+
+const DOCKER_UNHEALTHY = 'Docker reports the container unhealthy (its HEALTHCHECK fails)';
 
 function hash(s: string): number {
   let h = 2166136261;
