@@ -2,7 +2,7 @@
 // contract's names. Kept free of `electron` so it is tested with a fake ipcRenderer.
 import { BerthError, type BerthErrorData } from '../../shared/errors.js';
 import type { CallResult, EventPayloads, MethodInput, MethodName, MethodOutput, Topic } from '../../shared/contract/index.js';
-import { CALL_CHANNEL, EVENT_CHANNEL, SUBSCRIBE_CHANNEL } from './ipc-channels.js';
+import { CALL_CHANNEL, EVENT_CHANNEL, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL } from './ipc-channels.js';
 
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;
@@ -32,8 +32,30 @@ export function createPreloadApi(ipc: IpcRendererLike): PreloadApi {
         handlers.set(topic, (set = new Set()));
         ipc.send(SUBSCRIBE_CHANNEL, topic);
       }
-      set.add(handler as (payload: unknown) => void);
-      return () => set.delete(handler as (payload: unknown) => void);
+      const h = handler as (payload: unknown) => void;
+      set.add(h);
+      let subscribed = true;
+      return () => {
+        if (!subscribed) return;
+        subscribed = false;
+        set.delete(h);
+        // The last handler of a topic gone: the main process stops sending it (and stops holding
+        // an engine subscription for this window).
+        if (set.size === 0 && handlers.get(topic) === set) {
+          handlers.delete(topic);
+          ipc.send(UNSUBSCRIBE_CHANNEL, topic);
+        }
+      };
     },
   };
+}
+
+export interface ContextBridgeLike {
+  exposeInMainWorld(key: string, api: Record<string, unknown>): void;
+}
+
+/** Puts exactly call() and subscribe() on `window.berth`; nothing else of the IPC object leaks. */
+export function exposeBerthApi(contextBridge: ContextBridgeLike, ipc: IpcRendererLike): void {
+  const api = createPreloadApi(ipc);
+  contextBridge.exposeInMainWorld('berth', { call: api.call, subscribe: api.subscribe });
 }
