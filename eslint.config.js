@@ -2,10 +2,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const electronOnlyInMainElectron = {
-  name: 'electron',
-  message: 'electron is imported only in main/electron/.',
-};
+const electronMessage = 'electron is imported only in main/electron/.';
+const electronOnlyInMainElectron = { name: 'electron', message: electronMessage };
+// `electron/main`, `electron/renderer`, `electron/common` reach the same modules as `electron`.
+const electronSubpaths = { group: ['electron/*'], message: electronMessage };
+// require('electron'), createRequire(…)('electron') and import('electron') load it as well.
+const electronLoadedAtRuntime = [
+  { selector: "CallExpression[arguments.0.type='Literal'][arguments.0.value=/^electron(\\/|$)/]", message: electronMessage },
+  { selector: "ImportExpression[source.type='Literal'][source.value=/^electron(\\/|$)/]", message: electronMessage },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'coverage/**', 'renderer/dist/**', 'test-results/**'] },
@@ -19,9 +24,18 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/**/*.ts', 'test/**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
     ignores: ['main/electron/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electronOnlyInMainElectron] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronOnlyInMainElectron], patterns: [electronSubpaths] }],
+      'no-restricted-syntax': ['error', ...electronLoadedAtRuntime],
+    },
+  },
+  {
+    // `berth start` asks the electron package where its binary is (its main export is that path)
+    // to decide whether the desktop app can run; it never loads Electron's API.
+    files: ['main/cli/electron-launch.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     files: ['shared/**/*.ts'],
@@ -29,6 +43,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [electronOnlyInMainElectron],
         patterns: [
+          electronSubpaths,
           { group: ['node:*'], message: 'shared/ is isomorphic: no Node modules.' },
           { group: ['**/main/**', '**/renderer/**'], message: 'shared/ imports only shared/.' },
         ],
@@ -41,6 +56,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [electronOnlyInMainElectron],
         patterns: [
+          electronSubpaths,
           { group: ['node:*'], message: 'The renderer runs in a browser: no Node modules.' },
           { group: ['**/main/**'], message: 'The renderer talks to main/ only through the contract in shared/.' },
         ],
