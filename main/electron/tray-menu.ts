@@ -32,6 +32,17 @@ export function trayBadge(state: EngineState, paused: boolean): TrayBadge {
   return 'ok';
 }
 
+/**
+ * The tray image for a badge. macOS draws menu-bar icons itself from a template image (black with
+ * alpha) so they follow the menu bar's appearance; elsewhere the light or dark icon is chosen from
+ * the OS theme, and coloured badges stay coloured everywhere.
+ */
+export function trayIcon(badge: TrayBadge, platform: NodeJS.Platform, darkTheme: boolean): { file: string; template: boolean } {
+  if (badge !== 'ok') return { file: `tray-${badge}.png`, template: false };
+  if (platform === 'darwin') return { file: 'tray-template.png', template: true };
+  return { file: darkTheme ? 'tray-dark.png' : 'tray-light.png', template: false };
+}
+
 export function trayTooltip(state: EngineState, paused: boolean): string {
   const listeners = state.loadBalancers.flatMap((lb) => lb.listeners);
   const on = listeners.filter((l) => l.enabled && l.status === 'ok').length;
@@ -73,7 +84,8 @@ export function buildTrayMenu(state: EngineState, settings: TraySettings, paused
   items.push(
     { type: 'separator' },
     { type: 'checkbox', label: 'Start at login', checked: settings.openAtLogin, command: { kind: 'set-setting', setting: 'openAtLogin', value: !settings.openAtLogin } },
-    { type: 'checkbox', label: 'Notify on health changes', checked: settings.notifications, command: { kind: 'set-setting', setting: 'notifications', value: !settings.notifications } },
+    { type: 'checkbox', label: 'Notify when a target group goes down', checked: settings.notifications, command: { kind: 'set-setting', setting: 'notifications', value: !settings.notifications } },
+    { type: 'checkbox', label: 'Keep running when the window closes', checked: settings.closeToTray, command: { kind: 'set-setting', setting: 'closeToTray', value: !settings.closeToTray } },
     { type: 'separator' },
     { type: 'normal', label: 'Quit Berth', command: { kind: 'quit' } },
   );

@@ -36,8 +36,9 @@ export function windowOptions(preloadPath: string, bounds: WindowBounds = DEFAUL
 }
 
 /**
- * The renderer is loaded from the app's own files; it talks to the engine only through the preload
- * bridge, so it needs no network at all.
+ * The window's page comes from the app's own files over berth://app/ (app-protocol.ts sends this as
+ * a header on every response); it talks to the engine only through the preload bridge, so it needs
+ * no network at all. The same page served to browsers gets the control server's policy instead.
  */
 export function contentSecurityPolicy(): string {
   return [

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildTrayMenu, trayBadge, trayTooltip, type TrayItem } from '../../../main/electron/tray-menu.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildTrayMenu, trayBadge, trayIcon, trayTooltip, type TrayItem } from '../../../main/electron/tray-menu.js';
 import type { EngineState } from '../../../main/engine/engine-state.js';
 
 function state(overrides: Partial<EngineState> = {}): EngineState {
@@ -79,5 +82,34 @@ describe('tray menu', () => {
     healthy.targetGroups[0]!.targets[0]!.health = 'unhealthy';
     expect(trayBadge(healthy, false)).toBe('unhealthy');
     expect(trayTooltip(healthy, false)).toContain('1 unhealthy target');
+  });
+
+  it('offers close-to-tray as a checkbox that flips the setting', () => {
+    const on = checkboxes(buildTrayMenu(state(), settings, false)).find((b) => b.label === 'Keep running when the window closes')!;
+    expect(on.checked).toBe(true);
+    expect(on.command).toEqual({ kind: 'set-setting', setting: 'closeToTray', value: false });
+    const off = checkboxes(buildTrayMenu(state(), { ...settings, closeToTray: false }, false)).find((b) => b.label === 'Keep running when the window closes')!;
+    expect(off.checked).toBe(false);
+    expect(off.command).toEqual({ kind: 'set-setting', setting: 'closeToTray', value: true });
+  });
+
+  it('uses a template image on macOS and the theme’s icon elsewhere; badges keep their colour', () => {
+    expect(trayIcon('ok', 'darwin', false)).toEqual({ file: 'tray-template.png', template: true });
+    expect(trayIcon('ok', 'darwin', true)).toEqual({ file: 'tray-template.png', template: true });
+    expect(trayIcon('ok', 'linux', true)).toEqual({ file: 'tray-dark.png', template: false });
+    expect(trayIcon('ok', 'win32', false)).toEqual({ file: 'tray-light.png', template: false });
+    expect(trayIcon('unhealthy', 'darwin', false)).toEqual({ file: 'tray-unhealthy.png', template: false });
+    expect(trayIcon('paused', 'linux', true)).toEqual({ file: 'tray-paused.png', template: false });
+  });
+
+  it('every icon it names ships in assets/ at 1x and 2x', () => {
+    const assets = fileURLToPath(new URL('../../../assets/', import.meta.url));
+    for (const badge of ['ok', 'unhealthy', 'paused', 'error'] as const) {
+      for (const [platform, dark] of [['darwin', false], ['linux', false], ['linux', true]] as const) {
+        const { file } = trayIcon(badge, platform, dark);
+        expect(existsSync(join(assets, file)), file).toBe(true);
+        expect(existsSync(join(assets, file.replace('.png', '@2x.png'))), file).toBe(true);
+      }
+    }
   });
 });
