@@ -39,6 +39,8 @@ interface Run {
   errors: number;
   /** CPU (in cores) used on the machine by anything but the benchmark during the run. */
   foreignCores: number;
+  /** Records skipped for the slow subscriber during the run, when there was one. */
+  dropped?: number;
 }
 interface Memory {
   rss: number;
@@ -85,7 +87,7 @@ try {
       const berth = await startProcess('1', 'traffic-processes.ts', ['berth', String(port), String(targetPort), mode], ['--expose-gc']);
       const url = `http://127.0.0.1:${port}${PATH}`;
       wrk(url, 3, connections); // warm-up: JIT, pools, keep-alive connections, the ring filled
-      pair[mode] = measureQuiet(url, [target, berth.child]);
+      pair[mode] = await measureQuiet(url, [target, berth.child]);
       console.error(`round ${round + 1}/${rounds} recording ${mode}: ${Math.round(pair[mode].rps)} req/s, other load ${pair[mode].foreignCores.toFixed(2)} cores`);
       await stop(berth.child);
     }
@@ -98,22 +100,28 @@ try {
   const [controlUrl, token] = berth.ready.split(' ').slice(1) as [string, string];
   const url = `http://127.0.0.1:${port}${PATH}`;
   wrk(url, 5, connections); // warm-up that also fills the ring, so "before" already holds a full recorder
-  const withSlowSubscriber = async () => {
-    const slow = await slowSubscriber(controlUrl, token);
-    // Until its kernel buffers and Berth's queue limit are full the slow subscriber still gets
-    // batches; the comparison is about the steady state, where it is behind.
-    for (let i = 0; i < 5 && !((await streams(berth.child)).open.find((s) => s.label === slow.label)?.dropped ?? 0); i++) wrk(url, 2, connections);
-    const run = measureQuiet(url, [target, berth.child]);
-    const dropped = (await streams(berth.child)).open.find((s) => s.label === slow.label)?.dropped ?? NaN;
-    slow.ws.terminate();
-    await waitFor(async () => (await streams(berth.child)).open.length === 0);
-    return { run, dropped };
+  // Each attempt gets a fresh slow subscriber, filled until it is behind: until its kernel buffers
+  // and Berth's queue limit are full it still gets batches, and the comparison is about the steady
+  // state where it is behind (and not yet closed for staying behind 30 s).
+  let slowNow: { ws: WebSocket; label: string } | undefined;
+  const slowAround = {
+    before: async () => {
+      const slow = (slowNow = await slowSubscriber(controlUrl, token));
+      for (let i = 0; i < 5 && !((await streams(berth.child)).open.find((s) => s.label === slow.label)?.dropped ?? 0); i++) wrk(url, 2, connections);
+    },
+    after: async (run: Run) => {
+      const mine = (await streams(berth.child)).open.find((s) => s.label === slowNow!.label);
+      run.dropped = mine?.dropped ?? NaN; // NaN: it was closed during the run
+      slowNow!.ws.terminate();
+      await waitFor(async () => (await streams(berth.child)).open.length === 0);
+    },
   };
   for (let round = 0; round < rounds; round++) {
     // The order swaps every round, as above.
-    const first = round % 2 ? await withSlowSubscriber() : undefined;
-    const without = measureQuiet(url, [target, berth.child]);
-    const { run: withSlow, dropped } = first ?? (await withSlowSubscriber());
+    const first = round % 2 ? await measureQuiet(url, [target, berth.child], slowAround) : undefined;
+    const without = await measureQuiet(url, [target, berth.child]);
+    const withSlow = first ?? (await measureQuiet(url, [target, berth.child], slowAround));
+    const dropped = withSlow.dropped ?? NaN;
     subscriber.push({ without, with: withSlow, dropped });
     console.error(`round ${round + 1}/${rounds} no subscriber ${Math.round(without.rps)} req/s, slow subscriber ${Math.round(withSlow.rps)} req/s (${dropped} records skipped for it), other load ${without.foreignCores.toFixed(2)}/${withSlow.foreignCores.toFixed(2)} cores`);
   }
@@ -125,6 +133,7 @@ try {
   // behind, as the dashboard would.
   await startPacer(port, rate, PACED_WARMUP_S, connections).result;
   const before = await gcMemory(berth.child);
+  const closedBefore = (await streams(berth.child)).closedBehind;
   let slow = await slowSubscriber(controlUrl, token);
   let reconnects = 0;
   const rss: number[] = [];
@@ -161,7 +170,7 @@ try {
   for (const o of last.open) droppedOf.set(o.label, o.dropped);
   const after = await gcMemory(berth.child);
   slow.ws.terminate();
-  paced = { result, before, after, rss, buffered, dropped: [...droppedOf.values()].reduce((a, b) => a + b, 0), reconnects, closedBehind: last.closedBehind, foreignCores };
+  paced = { result, before, after, rss, buffered, dropped: [...droppedOf.values()].reduce((a, b) => a + b, 0), reconnects, closedBehind: last.closedBehind - closedBefore, foreignCores };
 } finally {
   stopAll();
 }
@@ -192,6 +201,7 @@ function report() {
     console.log(`  Berth RSS each second (MB)  ${sparkline(rss)}  min ${mb(Math.min(...rss))}, max ${mb(Math.max(...rss))}`);
     for (let i = 0; i < rss.length; i += 10) console.log(`    ${String(i).padStart(3)} s  ${rss.slice(i, i + 10).map((v) => mb(v).padStart(6)).join('')}`);
     console.log(`  after GC: before ${mb(before.rss)} MB RSS (heap ${mb(before.heapUsed)} MB), after ${mb(after.rss)} MB RSS (heap ${mb(after.heapUsed)} MB)${before.gc ? '' : ' (gc unavailable: not run with --expose-gc)'}`);
+    if (result.completed / result.seconds < 0.98 * result.rate) console.log(`  NOTE: the paced rate was not reached (${(result.completed / result.seconds).toFixed(0)} of ${result.rate} req/s): the figures below are for that lower rate`);
     const rssRatio = after.rss / before.rss;
     console.log(`\n${Math.abs(rssRatio - 1) <= 0.1 ? 'PASS' : 'FAIL'} RSS after the paced run within 10 % of before (after GC): ${pct(rssRatio)} (heap ${pct(after.heapUsed / before.heapUsed)})`);
   }
@@ -219,14 +229,16 @@ function median(values: number[]): number {
 }
 
 /** A saturating wrk run, repeated (twice at most) while other work disturbed it; the least disturbed is kept. */
-function measureQuiet(url: string, own: ChildProcess[]): Run {
+async function measureQuiet(url: string, own: ChildProcess[], around?: { before(): Promise<void>; after(run: Run): Promise<void> }): Promise<Run> {
   let best: Run | undefined;
   for (let attempt = 0; attempt < 3 && (best === undefined || best.foreignCores > QUIET_CORES); attempt++) {
+    await around?.before();
     const ownBefore = own.reduce((sum, c) => sum + (cpuTicks(c) ?? 0), 0) + selfAndChildrenTicks();
     const busyBefore = machineBusyTicks();
     const load = wrk(url, duration, connections);
     const ownTicks = own.reduce((sum, c) => sum + (cpuTicks(c) ?? 0), 0) + selfAndChildrenTicks() - ownBefore;
-    const run = { ...load, foreignCores: Math.max(0, machineBusyTicks() - busyBefore - ownTicks) / (100 * duration) };
+    const run: Run = { ...load, foreignCores: Math.max(0, machineBusyTicks() - busyBefore - ownTicks) / (100 * duration) };
+    await around?.after(run);
     if (best === undefined || run.foreignCores < best.foreignCores) best = run;
   }
   return best!;
