@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { HttpBerthClient, type SocketConstructor } from '../../shared/contract/index.js';
 import type { TrafficRecord } from '../../shared/model/index.js';
 import { readControlFile } from '../control/index.js';
+import { matches, type TrafficQuery } from '../traffic/recorder.js';
 
 async function client(dataDir: string): Promise<HttpBerthClient> {
   const endpoint = await readControlFile(dataDir);
@@ -42,20 +43,52 @@ export function registerStatusCommand(program: Command, dataDir: () => string): 
     .option('-f, --follow', 'keep printing new traffic')
     .option('--listener <id>', 'e.g. 8080/HTTP')
     .option('--target-group <name>')
+    .option('--rule <priority>', "a rule's priority, or default")
+    .option('--target <id>', 'e.g. web-1:49153')
     .option('--status <class>', '2xx, 3xx, 4xx, 5xx or error')
+    .option('--text <words>', 'in method, host, path, target, client or error')
     .option('-n, --limit <n>', 'how many recent records', '50')
-    .action(async (opts: { follow?: boolean; listener?: string; targetGroup?: string; status?: string; limit: string }) => {
+    .action(async (opts: TrafficOptions) => {
       try {
+        const filter = trafficFilter(opts);
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new Error(`--limit: ${opts.limit} is not a whole number from 1 to 10000`);
         const c = await client(dataDir());
-        const filter = { ...(opts.listener ? { listener: opts.listener } : {}), ...(opts.targetGroup ? { targetGroup: opts.targetGroup } : {}), ...(opts.status ? { statusClass: opts.status as '2xx' } : {}) };
-        const { records } = await c.call('getTraffic', { ...filter, limit: Number(opts.limit) });
+        const { records } = await c.call('getTraffic', { ...filter, limit });
         records.forEach(printRecord);
         if (!opts.follow) return c.close();
-        c.subscribe('traffic', ({ records: batch }) => batch.filter((r) => (!filter.listener || r.listener === filter.listener) && (!filter.targetGroup || r.targetGroup === filter.targetGroup)).forEach(printRecord));
+        // Live batches carry everything; the same filter as the engine's applies here.
+        c.subscribe('traffic', ({ records: batch }) => batch.filter((r) => matches(r, filter)).forEach(printRecord));
       } catch (err) {
         fail(err);
       }
     });
+}
+
+interface TrafficOptions {
+  follow?: boolean;
+  listener?: string;
+  targetGroup?: string;
+  rule?: string;
+  target?: string;
+  status?: string;
+  text?: string;
+  limit: string;
+}
+
+const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx', 'error'] as const;
+
+function trafficFilter(opts: TrafficOptions): TrafficQuery {
+  const status = opts.status?.toLowerCase();
+  if (status !== undefined && !STATUS_CLASSES.includes(status as (typeof STATUS_CLASSES)[number])) throw new Error(`--status: ${opts.status} is not one of ${STATUS_CLASSES.join(', ')}`);
+  return {
+    ...(opts.listener ? { listener: opts.listener } : {}),
+    ...(opts.targetGroup ? { targetGroup: opts.targetGroup } : {}),
+    ...(opts.rule ? { rule: opts.rule } : {}),
+    ...(opts.target ? { target: opts.target } : {}),
+    ...(status ? { statusClass: status as (typeof STATUS_CLASSES)[number] } : {}),
+    ...(opts.text ? { text: opts.text } : {}),
+  };
 }
 
 function printRecord(r: TrafficRecord): void {

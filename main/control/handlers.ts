@@ -63,11 +63,13 @@ export function createHandlers({ engine, configFile, trustEnvironment = systemTr
     },
     getMetrics: async ({ windowSeconds }) => {
       const state = engine.getState();
+      // Active connections are the target groups' own in-flight counts, read now.
       const inFlight = new Map(state.targetGroups.flatMap((g) => g.targets.map((t) => [`${g.name}\u0000${t.id}`, t.inFlight] as const)));
-      return engine.recorder.metrics(windowSeconds ?? 300).map((m) => ({ ...m, ...(m.target ? { inFlight: inFlight.get(`${m.targetGroup}\u0000${m.target}`) ?? 0 } : {}) }));
+      const groupInFlight = new Map(state.targetGroups.map((g) => [g.name, g.targets.reduce((n, t) => n + t.inFlight, 0)] as const));
+      return engine.recorder.metrics(windowSeconds ?? 300).map((m) => ({ ...m, inFlight: (m.target ? inFlight.get(`${m.targetGroup}\u0000${m.target}`) : groupInFlight.get(m.targetGroup)) ?? 0 }));
     },
     exportTraffic: async ({ format, limit, ...query }) => {
-      const records = engine.recorder.recent(limit ?? engine.recorder.capacity, query);
+      const records = engine.recorder.recent(limit ?? engine.recorder.capacity, query, true);
       return format === 'har'
         ? { text: JSON.stringify(toHar(records), null, 2), contentType: 'application/json' }
         : { text: toAccessLog(records), contentType: 'text/plain' };

@@ -1,11 +1,27 @@
 // The traffic recorder: a bounded ring buffer of TrafficRecords (memory stays flat at any rate),
+// captured headers and bodies kept beside it within a byte budget and handed out only on request,
 // batched delivery to subscribers (a slow one loses its oldest pending records, counted, and never
-// grows memory), and metrics computed on read so the proxy's hot path only stores one record.
-import type { TrafficRecord } from '../../shared/model/index.js';
+// grows memory), and per-second metrics counted as records arrive.
+import type { CapturedBody, TrafficRecord } from '../../shared/model/index.js';
+import { TrafficMetrics, type GroupMetrics } from './traffic-metrics.js';
+
+export type { GroupMetrics, MetricsPoint } from './traffic-metrics.js';
 
 export interface RecorderOptions {
-  /** Records kept (default 10,000); 0 turns recording off: nothing is stored or streamed. */
+  /** Records kept (default 10,000); 0 turns recording off: nothing is stored or streamed (metrics
+   * are still counted: they cost the same at any rate). */
   capacity?: number;
+  /** Bytes of captured headers and bodies kept (default 64 MiB); the oldest details go first. */
+  detailBudgetBytes?: number;
+}
+
+/** What capture adds to a record: header lists as `[name, value, …]` exactly as they went over the
+ * wire (turned into objects only when read), and the first bytes of the bodies. */
+export interface RecordDetail {
+  requestHeaders?: readonly string[] | undefined;
+  responseHeaders?: readonly string[] | undefined;
+  requestBody?: CapturedBody | undefined;
+  responseBody?: CapturedBody | undefined;
 }
 
 export interface TrafficQuery {
@@ -44,34 +60,27 @@ export interface SubscriberStats {
   dropped: number;
 }
 
-export interface GroupMetrics {
-  targetGroup: string;
-  target?: string;
-  requests: number;
-  requestsPerSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  status2xx: number;
-  status4xx: number;
-  status5xx: number;
-  errors: number;
-  /** Requests per second for each second of the window, oldest first. */
-  series: { at: number; requests: number; p50: number; p99: number; errors5xx: number }[];
-}
-
 export class TrafficRecorder {
   readonly capacity: number;
   private readonly ring: (TrafficRecord | undefined)[];
+  private readonly details: (RecordDetail | undefined)[];
+  private readonly detailBudget: number;
+  private detailBytes = 0;
+  /** Records written since the start, and the write number from which details may remain. */
+  private written = 0;
+  private detailCursor = 0;
   private head = 0;
   private size = 0;
   private seq = 0;
+  private readonly counters = new TrafficMetrics();
   private readonly subscribers = new Set<SubscriberState>();
   private subscriberSeq = 0;
 
   constructor(options: RecorderOptions = {}) {
     this.capacity = Math.max(0, options.capacity ?? 10_000);
     this.ring = new Array<TrafficRecord | undefined>(this.capacity);
+    this.details = new Array<RecordDetail | undefined>(this.capacity);
+    this.detailBudget = options.detailBudgetBytes ?? 64 * 1024 * 1024;
   }
 
   nextId(): number {
@@ -83,32 +92,63 @@ export class TrafficRecorder {
     return this.capacity > 0;
   }
 
-  record(r: TrafficRecord): void {
+  /** Stores a finished record; `detail` is what capture kept of it (not streamed, see `get`). */
+  record(r: TrafficRecord, detail?: RecordDetail): void {
+    this.counters.add(r);
     if (this.capacity === 0) return;
-    this.ring[this.head] = r;
-    this.head = (this.head + 1) % this.capacity;
+    const head = this.head;
+    const old = this.details[head];
+    if (old) this.detailBytes -= detailSize(old);
+    this.ring[head] = r;
+    this.details[head] = detail;
+    this.head = (head + 1) % this.capacity;
+    this.written++;
     if (this.size < this.capacity) this.size++;
+    if (detail) {
+      this.detailBytes += detailSize(detail);
+      if (this.detailBytes > this.detailBudget) this.dropOldestDetails();
+    }
     for (const s of this.subscribers) s.push(r);
+  }
+
+  private dropOldestDetails(): void {
+    this.detailCursor = Math.max(this.detailCursor, this.written - this.size);
+    while (this.detailBytes > this.detailBudget && this.detailCursor < this.written) {
+      const i = this.detailCursor++ % this.capacity;
+      const d = this.details[i];
+      if (!d) continue;
+      this.detailBytes -= detailSize(d);
+      this.details[i] = undefined;
+    }
+  }
+
+  /** Bytes of captured detail held now (bounded by the budget). */
+  get detailBytesHeld(): number {
+    return this.detailBytes;
   }
 
   get count(): number {
     return this.size;
   }
 
-  /** Oldest first; at most `limit` of the newest records that match. */
-  recent(limit = 200, query: TrafficQuery = {}): TrafficRecord[] {
+  /** Oldest first; at most `limit` of the newest records that match; with their captured headers
+   * and bodies when `withDetail` (exports), without them otherwise (lists and streams stay small). */
+  recent(limit = 200, query: TrafficQuery = {}, withDetail = false): TrafficRecord[] {
     const out: TrafficRecord[] = [];
     for (let i = 0; i < this.size && out.length < limit; i++) {
-      const r = this.ring[(this.head - 1 - i + this.capacity) % this.capacity]!;
-      if (matches(r, query)) out.push(r);
+      const slot = (this.head - 1 - i + this.capacity) % this.capacity;
+      const r = this.ring[slot]!;
+      if (matches(r, query)) out.push(withDetail ? withDetails(r, this.details[slot]) : r);
     }
     return out.reverse();
   }
 
+  /** One record with whatever capture kept of its headers and bodies. */
   get(id: number): TrafficRecord | undefined {
     for (let i = 0; i < this.size; i++) {
-      const r = this.ring[(this.head - 1 - i + this.capacity) % this.capacity]!;
-      if (r.id === id) return r;
+      const slot = (this.head - 1 - i + this.capacity) % this.capacity;
+      const r = this.ring[slot]!;
+      if (r.id === id) return withDetails(r, this.details[slot]);
       if (r.id < id) return undefined;
     }
     return undefined;
@@ -116,8 +156,12 @@ export class TrafficRecorder {
 
   clear(): void {
     this.ring.fill(undefined);
+    this.details.fill(undefined);
+    this.detailBytes = 0;
+    this.detailCursor = this.written;
     this.head = 0;
     this.size = 0;
+    this.counters.clear();
   }
 
   subscribe(fn: (records: TrafficRecord[]) => void, options: SubscribeOptions = {}): Subscription {
@@ -142,22 +186,9 @@ export class TrafficRecorder {
     return [...this.subscribers].map((s) => ({ label: s.label, delivered: s.delivered, dropped: s.dropped }));
   }
 
-  /** Per target group and per target over the last `windowSeconds`. */
+  /** Per target group and per target over the last `windowSeconds` (at most an hour). */
   metrics(windowSeconds = 300, now = Date.now()): GroupMetrics[] {
-    const since = now - windowSeconds * 1000;
-    const buckets = new Map<string, { group: string; target?: string; records: TrafficRecord[] }>();
-    for (let i = 0; i < this.size; i++) {
-      const r = this.ring[(this.head - 1 - i + this.capacity) % this.capacity]!;
-      if (r.startedAt < since) break;
-      if (!r.targetGroup) continue;
-      for (const key of [r.targetGroup, r.target ? `${r.targetGroup}\u0000${r.target}` : undefined]) {
-        if (!key) continue;
-        let b = buckets.get(key);
-        if (!b) buckets.set(key, (b = { group: r.targetGroup, ...(key.includes('\u0000') ? { target: r.target! } : {}), records: [] }));
-        b.records.push(r);
-      }
-    }
-    return [...buckets.values()].map((b) => summarise(b.group, b.target, b.records, windowSeconds, now));
+    return this.counters.read(windowSeconds, now);
   }
 }
 
@@ -227,40 +258,32 @@ export function matches(r: TrafficRecord, q: TrafficQuery): boolean {
   return true;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+function detailSize(d: RecordDetail): number {
+  let n = (d.requestBody?.data.length ?? 0) + (d.responseBody?.data.length ?? 0);
+  for (const list of [d.requestHeaders, d.responseHeaders]) if (list) for (const x of list) n += x.length;
+  return n;
 }
 
-function summarise(group: string, target: string | undefined, records: TrafficRecord[], windowSeconds: number, now: number): GroupMetrics {
-  const durations = records.map((r) => r.durationMs).sort((a, b) => a - b);
-  const cls = (c: number) => records.filter((r) => r.status !== undefined && Math.floor(r.status / 100) === c).length;
-  const seconds = new Map<number, TrafficRecord[]>();
-  for (const r of records) {
-    const s = Math.floor(r.startedAt / 1000);
-    let list = seconds.get(s);
-    if (!list) seconds.set(s, (list = []));
-    list.push(r);
-  }
-  const first = Math.floor(now / 1000) - windowSeconds + 1;
-  const series = [];
-  for (let s = first; s <= Math.floor(now / 1000); s++) {
-    const list = seconds.get(s) ?? [];
-    const d = list.map((r) => r.durationMs).sort((a, b) => a - b);
-    series.push({ at: s * 1000, requests: list.length, p50: percentile(d, 50), p99: percentile(d, 99), errors5xx: list.filter((r) => (r.status ?? 0) >= 500).length });
-  }
+function withDetails(r: TrafficRecord, d: RecordDetail | undefined): TrafficRecord {
+  if (!d) return r;
   return {
-    targetGroup: group,
-    ...(target ? { target } : {}),
-    requests: records.length,
-    requestsPerSecond: records.length / windowSeconds,
-    p50: percentile(durations, 50),
-    p95: percentile(durations, 95),
-    p99: percentile(durations, 99),
-    status2xx: cls(2),
-    status4xx: cls(4),
-    status5xx: cls(5),
-    errors: records.filter((r) => r.error).length,
-    series,
+    ...r,
+    ...(d.requestHeaders ? { requestHeaders: headerObject(d.requestHeaders) } : {}),
+    ...(d.responseHeaders ? { responseHeaders: headerObject(d.responseHeaders) } : {}),
+    ...(d.requestBody ? { requestBody: d.requestBody } : {}),
+    ...(d.responseBody ? { responseBody: d.responseBody } : {}),
   };
+}
+
+/** `[name, value, …]` as an object keyed by lower-case name; repeated headers become lists, in order. */
+export function headerObject(flat: readonly string[]): Record<string, string | string[]> {
+  // A Map, then fromEntries: a header named `__proto__` stays a header.
+  const byName = new Map<string, string | string[]>();
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i]!.toLowerCase();
+    const value = flat[i + 1]!;
+    const prev = byName.get(name);
+    byName.set(name, prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value]);
+  }
+  return Object.fromEntries(byName);
 }

@@ -35,9 +35,11 @@ export interface GroupMetricsView {
   p95: number;
   p99: number;
   status2xx: number;
+  status3xx: number;
   status4xx: number;
   status5xx: number;
   errors: number;
+  /** Requests in flight now (to the target, or to all of the group's targets). */
   inFlight?: number;
   series: MetricsSeriesPoint[];
 }

@@ -21,6 +21,8 @@ export interface TrafficRecord {
   method?: string;
   host?: string;
   path?: string;
+  /** The query string as received, without the `?` (absent when there was none). */
+  query?: string;
   status?: number;
   bytesIn: number;
   bytesOut: number;
@@ -34,7 +36,20 @@ export interface TrafficRecord {
   /** Machine code of a Berth-generated error (`x-berth-error`), or the L4 close reason. */
   error?: string;
   traceId?: string;
-  /** Kept only when detail capture is on for the listener. */
+  /** Kept when the listener's `capture.headers` is on (the default), keyed by lower-case name;
+   * only getRequest and the exports return them, not the live stream. */
   requestHeaders?: Record<string, string | string[]>;
   responseHeaders?: Record<string, string | string[]>;
+  /** The first `capture.bodyBytes` bytes of each body, when the listener asks for them. */
+  requestBody?: CapturedBody;
+  responseBody?: CapturedBody;
+}
+
+export interface CapturedBody {
+  /** `utf8` when the captured bytes are UTF-8 text, else `base64`. */
+  encoding: 'utf8' | 'base64';
+  data: string;
+  /** Bytes captured; `truncated` when the body went on beyond them. */
+  bytes: number;
+  truncated: boolean;
 }

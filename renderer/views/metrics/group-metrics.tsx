@@ -30,6 +30,7 @@ export function GroupMetrics({ group, targets, health }: { group: GroupMetricsVi
         <Figure label="p99" value={`${group.p99.toFixed(1)} ms`} />
         <Figure label="5xx" value={String(group.status5xx)} bad={group.status5xx > 0} />
         <Figure label="errors" value={String(group.errors)} bad={group.errors > 0} />
+        <Figure label="in flight" value={String(group.inFlight ?? 0)} />
       </div>
       <div className="charts">
         <TimeChart title="requests per second" times={times} series={rate} markers={markers} unit="" />
