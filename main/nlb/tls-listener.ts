@@ -38,6 +38,9 @@ export class TlsListener {
   readonly id: string;
   private inner: TcpListener | undefined;
   private policy: CertificatePolicy;
+  // The latest config, so a listener first started after edits starts with them.
+  private listener: Listener;
+  private loadBalancer: LoadBalancer;
 
   constructor(
     private readonly options: Omit<TcpListenerOptions, 'tls'>,
@@ -45,6 +48,8 @@ export class TlsListener {
   ) {
     this.id = `${options.listener.port}/${options.listener.protocol}`;
     this.policy = tlsCertificatePolicy(options.listener);
+    this.listener = options.listener;
+    this.loadBalancer = options.loadBalancer;
   }
 
   /** The bound port once listening. */
@@ -63,8 +68,8 @@ export class TlsListener {
       const base = await store.createSecureServerOptions(this.policy);
       // Listener edits change the allowed names; the callback always reads the current policy.
       const SNICallback: SniCallback = (name, cb) => store.sniCallback(this.policy)(name, cb);
-      const alpn = alpnProtocols(this.options.listener.alpnPolicy);
-      this.inner = new TcpListener({ ...this.options, tls: { ...base, SNICallback, ...(alpn ? { ALPNProtocols: alpn } : {}) } });
+      const alpn = alpnProtocols(this.listener.alpnPolicy);
+      this.inner = new TcpListener({ ...this.options, listener: this.listener, loadBalancer: this.loadBalancer, tls: { ...base, SNICallback, ...(alpn ? { ALPNProtocols: alpn } : {}) } });
     }
     await this.inner.start();
   }
@@ -75,6 +80,8 @@ export class TlsListener {
 
   update(listener: Listener, loadBalancer: LoadBalancer): void {
     this.policy = tlsCertificatePolicy(listener);
+    this.listener = listener;
+    this.loadBalancer = loadBalancer;
     this.inner?.update(listener, loadBalancer);
   }
 

@@ -79,6 +79,19 @@ describe('TLS listener', () => {
     expect(seen.line).toBe('backend shop.localhost');
   });
 
+  it('a listener changed while it was never started serves the changed config once switched on', async () => {
+    const one = await startEcho('one', { tail: 'from one\n', tailDelayMs: 0 });
+    const two = await startEcho('two', { tail: 'from two\n', tailDelayMs: 0 });
+    const groups = [targetGroup('one', [one]), targetGroup('two', [two])];
+    const port = await freePort();
+    const lb = loadBalancerSchema.parse({ name: 'tls-nlb', type: 'network', listeners: [{ port, protocol: 'TLS', defaultAction: { forward: 'one' } }, { port, protocol: 'TLS', hostnames: ['late.example.test'], defaultAction: { forward: 'two' } }] });
+    const listener = new TlsListener({ listener: lb.listeners[0]!, loadBalancer: lb, resolveTargetGroup: (n) => groups.find((g) => g.name === n), recorder: { nextId: () => 0, record: () => undefined } }, () => store);
+    onCleanup(() => listener.stop());
+    listener.update(lb.listeners[1]!, lb);
+    await listener.setEnabled(true);
+    expect(await tlsEcho(port, 'late.example.test', '')).toEqual({ authorized: true, text: 'from two\n' });
+  });
+
   it('a failed handshake still yields a record', async () => {
     const { port, records } = await startTlsListener({ defaultAction: { forward: 'none' } }, []);
     const { data } = await exchange(port, 'GET / HTTP/1.1\r\n\r\n');
