@@ -24,6 +24,8 @@ export interface RuntimeTarget {
   spec: TargetSpec;
   inFlight: number;
   health: TargetHealthState;
+  /** When the target entered its current health state (the group's clock). */
+  healthSince: number;
   reason?: TargetHealthReason;
   description?: string;
   okStreak: number;
@@ -93,7 +95,7 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
     for (const spec of specs) {
       const t = this.targets.get(spec.id);
       if (!t) {
-        const fresh: RuntimeTarget = { id: spec.id, host: spec.host, port: spec.port, spec, inFlight: 0, health: 'initial', okStreak: 0, failStreak: 0, checking: false };
+        const fresh: RuntimeTarget = { id: spec.id, host: spec.host, port: spec.port, spec, inFlight: 0, health: 'initial', healthSince: this.now(), okStreak: 0, failStreak: 0, checking: false };
         this.targets.set(spec.id, fresh);
         this.resetHealth(fresh);
         continue;
@@ -270,13 +272,17 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
     t.health = to;
     t.reason = reason;
     t.description = description;
+    const now = this.now();
     if (to === 'healthy' && this.config.slowStartSeconds > 0) {
-      // AWS: slow start applies only when another healthy target is not itself in slow start.
-      const now = this.now();
-      const others = [...this.targets.values()].some((o) => o !== t && o.health === 'healthy' && !this.inSlowStart(o, now));
+      // AWS: slow start applies only when another target, not itself in slow start, was already
+      // healthy before this one started checking — so targets registered together into an empty
+      // group do not enter it.
+      const since = t.healthSince;
+      const others = [...this.targets.values()].some((o) => o !== t && o.health === 'healthy' && o.healthSince < since && !this.inSlowStart(o, now));
       if (others) t.slowStartFrom = now;
     } else if (to !== 'healthy') delete t.slowStartFrom;
     if (from !== to) {
+      t.healthSince = now;
       this.emit('health', { targetGroup: this.name, target: t.id, from, to, ...(reason ? { reason } : {}) });
       this.rebuild();
     }
