@@ -55,7 +55,9 @@ function runDesktopApp(): void {
     }
   };
   const rememberBounds = () => {
-    if (!window || window.isDestroyed() || window.isMinimized() || window.isFullScreen()) return;
+    // getNormalBounds is the restored size even while minimised or maximised; full screen is skipped
+    // because some platforms report the screen's size there.
+    if (!window || window.isDestroyed() || window.isFullScreen()) return;
     settings = { ...settings, bounds: window.getNormalBounds() };
     save();
   };
