@@ -78,7 +78,7 @@ interface TrafficOptions {
 
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx', 'error'] as const;
 
-function trafficFilter(opts: TrafficOptions): TrafficQuery {
+function trafficFilter(opts: TrafficOptions): TrafficQuery & { statusClass?: (typeof STATUS_CLASSES)[number] } {
   const status = opts.status?.toLowerCase();
   if (status !== undefined && !STATUS_CLASSES.includes(status as (typeof STATUS_CLASSES)[number])) throw new Error(`--status: ${opts.status} is not one of ${STATUS_CLASSES.join(', ')}`);
   return {
