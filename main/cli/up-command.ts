@@ -39,7 +39,7 @@ export function registerUpCommand(program: Command, dataDir: () => string): void
 
       engine.on('log', (e) => (e.level === 'info' ? print(e.message) : process.stderr.write(`${e.level}: ${e.message}\n`)));
       engine.on('targets', (e) => {
-        const list = e.targets.map((t) => `${t.id} (${t.health})`).join(', ');
+        const list = e.targets.map((t) => `${t.id} (${t.health}${t.stale ? ', stale: Docker unreachable' : ''})`).join(', ');
         print(`${e.targetGroup}: ${e.targets.length} target${e.targets.length === 1 ? '' : 's'}${list ? `  ${list}` : ''}`);
       });
       engine.on('health', (e) => print(`${e.targetGroup}: ${e.target} ${e.from} → ${e.to}${e.reason ? ` (${e.reason})` : ''}`));

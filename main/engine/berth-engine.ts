@@ -13,6 +13,7 @@ import { TypedEmitter, type EngineEvents } from './engine-events.js';
 import type { EngineState, ProblemView } from './engine-state.js';
 import { desiredTargets } from './target-sync.js';
 import { ListenerSet } from './listener-set.js';
+import { markStale } from './target-states.js';
 import type { ListenerFactory } from './listener-runtime.js';
 
 export interface EngineOptions {
@@ -42,6 +43,8 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
   private readonly listeners: ListenerSet;
   private readonly discovery: DockerDiscovery | undefined;
   private containers: ContainerSnapshot[] = [];
+  /** Whether Docker targets were last reported stale, to tell the `targets` stream when that changes. */
+  private discoveryStale = false;
   private labelProblems: ProblemView[] = [];
   private readonly apiTargets = new Map<string, TargetSpec[]>();
   /** Runtime rule switches (`lb|listener|priority` → enabled), applied over the config until it changes them. */
@@ -91,7 +94,10 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
         this.containers = containers;
         void this.reconcile();
       });
-      this.discovery.on('status', () => this.bump());
+      this.discovery.on('status', () => {
+        this.noticeStaleness();
+        this.bump();
+      });
       await this.discovery.start();
       this.containers = this.discovery.containers();
     }
@@ -169,7 +175,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       ...(this.base ? { fileConfig: this.base } : {}),
       paused: this.paused,
       loadBalancers: this.effective.loadBalancers.map((lb) => ({ name: lb.name, type: lb.type, listeners: this.listeners.states(lb) })),
-      targetGroups: this.effective.targetGroups.map((tg) => ({ name: tg.name, protocol: tg.protocol, targets: this.groups.get(tg.name)?.snapshot() ?? [] })),
+      targetGroups: this.effective.targetGroups.map((tg) => ({ name: tg.name, protocol: tg.protocol, targets: markStale(this.groups.get(tg.name)?.snapshot() ?? [], discovery.stale) })),
       containers: this.containers.map((c) => ({
         id: c.id,
         name: c.name,
@@ -266,10 +272,20 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       const before = membership(group);
       group.setTargets(desiredTargets(tg, this.containers, this.apiTargets.get(tg.name)));
       const after = membership(group);
-      if (before !== after) {
-        this.emit('targets', { targetGroup: tg.name, targets: registered(group).map((t) => ({ id: t.id, health: t.health })) });
-      }
+      if (before !== after) this.emitTargets(tg.name, group);
     }
+  }
+
+  private noticeStaleness(): void {
+    const stale = this.discovery?.status().stale ?? false;
+    if (stale === this.discoveryStale) return;
+    this.discoveryStale = stale;
+    for (const [name, group] of this.groups) if (registered(group).some((t) => t.source === 'docker')) this.emitTargets(name, group);
+  }
+
+  private emitTargets(targetGroup: string, group: TargetGroupRuntime): void {
+    const targets = markStale(registered(group), this.discoveryStale).map((t) => ({ id: t.id, health: t.health, ...(t.stale ? { stale: true } : {}) }));
+    this.emit('targets', { targetGroup, targets });
   }
 
   private bump(): void {

@@ -6,8 +6,9 @@ import type { TargetHealthReason, TargetHealthState } from '../../shared/model/i
 export interface EngineEvents {
   /** Anything in getState() changed; `version` increases by one each time. */
   state: [{ version: number }];
-  /** The set of registered targets of a group changed (registration, deregistration). */
-  targets: [{ targetGroup: string; targets: { id: string; health: TargetHealthState }[] }];
+  /** The set of registered targets of a group changed (registration, deregistration), or its Docker
+   * targets became stale (Docker unreachable) or current again. */
+  targets: [{ targetGroup: string; targets: { id: string; health: TargetHealthState; stale?: boolean }[] }];
   health: [{ targetGroup: string; target: string; from: TargetHealthState; to: TargetHealthState; reason?: TargetHealthReason }];
   log: [{ level: 'info' | 'warn' | 'error'; message: string; at: number }];
 }

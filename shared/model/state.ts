@@ -43,6 +43,9 @@ export interface TargetState extends TargetSpec {
   slowStartUntil?: number;
   /** Epoch ms when draining ends, if draining. */
   drainingUntil?: number;
+  /** True while Docker is unreachable: the target comes from the last container list seen and may be
+   * gone. Only Docker targets can be stale; static and API ones are known without Docker. */
+  stale?: boolean;
 }
 
 export type ObjectStatus = 'ok' | 'warning' | 'error' | 'disabled';

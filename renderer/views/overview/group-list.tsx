@@ -36,6 +36,11 @@ function TargetLine({ target: t }: { target: TargetState }) {
   return (
     <div className="row indent target" data-testid={`target-${t.id}`}>
       <HealthPill health={t.health} reason={t.reason} description={t.description} />
+      {t.stale ? (
+        <span className="pill muted" title="Docker is unreachable: this target is from the last container list Berth saw and may be gone">
+          stale
+        </span>
+      ) : null}
       <strong>{t.containerName ?? t.host}</strong>
       <span className="mono">
         {t.host}:{t.port}

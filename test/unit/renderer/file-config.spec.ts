@@ -1,12 +1,10 @@
 // What the editor writes back: berth.yaml's own config, never label routes or runtime switches;
 // defaults dropped, shorthand kept.
 import { describe, expect, it } from 'vitest';
-import { EventEmitter } from 'node:events';
 import { compactConfig, fileConfig } from '../../../renderer/views/edit/file-config.js';
 import { configSchema } from '../../../shared/model/index.js';
 import { BerthEngine } from '../../../main/engine/index.js';
-import type { ListenerFactory } from '../../../main/engine/listener-runtime.js';
-import type { ContainerSnapshot, DockerDiscovery } from '../../../main/discovery/index.js';
+import { fakeDiscovery, idleListener, runningContainer } from '../../helpers/fake-discovery.js';
 import { demoConfig } from './fixtures.js';
 
 describe('file config', () => {
@@ -29,7 +27,7 @@ describe('file config', () => {
   });
 
   it('saves neither the routes container labels added nor a rule switched off at runtime', async () => {
-    const engine = new BerthEngine({ config: configSchema.parse(demoConfig), configFile: '/home/dev/shop/berth.yaml', dataDir: '/nonexistent', discovery: discoveryOf(labelled), listenerFactory: idleListener, healthChecks: false });
+    const engine = new BerthEngine({ config: configSchema.parse(demoConfig), configFile: '/home/dev/shop/berth.yaml', dataDir: '/nonexistent', discovery: fakeDiscovery(labelled()).discovery, listenerFactory: idleListener, healthChecks: false });
     await engine.start();
     await engine.setRuleEnabled('web', '8080/HTTP', 20, false);
     const state = engine.getState();
@@ -45,7 +43,7 @@ describe('file config', () => {
   });
 
   it('gives nothing to save in zero-config mode', async () => {
-    const engine = new BerthEngine({ dataDir: '/nonexistent', discovery: discoveryOf(labelled), listenerFactory: idleListener, healthChecks: false });
+    const engine = new BerthEngine({ dataDir: '/nonexistent', discovery: fakeDiscovery(labelled()).discovery, listenerFactory: idleListener, healthChecks: false });
     await engine.start();
     const state = engine.getState();
     await engine.stop();
@@ -56,26 +54,8 @@ describe('file config', () => {
 });
 
 /** Containers as Docker discovery reports them: one with its own label route, two sharing a group on their own listener. */
-const labelled: ContainerSnapshot[] = [
-  snapshot('blog', 49200, { 'dev.berth.host': 'blog.localhost' }),
-  snapshot('users-1', 49201, { 'dev.berth.host': 'users.localhost', 'dev.berth.group': 'users', 'dev.berth.listener': '9090' }),
-  snapshot('users-2', 49202, { 'dev.berth.host': 'users.localhost', 'dev.berth.group': 'users', 'dev.berth.listener': '9090' }),
+const labelled = () => [
+  runningContainer('blog', 49200, { 'dev.berth.host': 'blog.localhost' }),
+  runningContainer('users-1', 49201, { 'dev.berth.host': 'users.localhost', 'dev.berth.group': 'users', 'dev.berth.listener': '9090' }),
+  runningContainer('users-2', 49202, { 'dev.berth.host': 'users.localhost', 'dev.berth.group': 'users', 'dev.berth.listener': '9090' }),
 ];
-
-function snapshot(name: string, hostPort: number, labels: Record<string, string>): ContainerSnapshot {
-  return { id: `id-${name}`, name, image: 'example/app:1', labels, state: 'running', health: 'none', ports: [{ containerPort: 8081, protocol: 'tcp', hostIp: '127.0.0.1', hostPort }] };
-}
-
-/** The engine's view of Docker without a daemon: a fixed container list, always connected. */
-function discoveryOf(containers: ContainerSnapshot[]): DockerDiscovery {
-  const fake = Object.assign(new EventEmitter(), {
-    start: async () => undefined,
-    stop: async () => undefined,
-    containers: () => containers,
-    status: () => ({ connected: true, stale: false, endpoint: 'unix:///var/run/docker.sock', source: 'test' }),
-  });
-  return fake as unknown as DockerDiscovery;
-}
-
-/** What the editor saves does not depend on sockets: listeners that bind nothing. */
-const idleListener: ListenerFactory = ({ listener }) => ({ id: `${listener.port}/${listener.protocol}`, start: async () => undefined, stop: async () => undefined, update: () => undefined, setEnabled: async () => undefined });

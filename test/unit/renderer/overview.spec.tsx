@@ -47,6 +47,19 @@ describe('overview', () => {
     expect(within(app).getByTestId('target-web-2:49154').textContent).toMatch(/unhealthy.*web-2.*127\.0\.0\.1:49154.*shop\/web:dev.*Target\.ResponseCodeMismatch: Health checks failed/);
   });
 
+  it('tags Docker targets stale while Docker is unreachable, and leaves static ones alone', async () => {
+    const base = engineState();
+    const state = engineState({
+      discovery: { ...base.discovery, connected: false, stale: true, error: 'connect ENOENT /var/run/docker.sock' },
+      targetGroups: base.targetGroups.map((g) => ({ ...g, targets: g.targets.map((t) => (t.source === 'docker' ? { ...t, stale: true } : t)) })),
+    });
+    renderScreen(<OverviewScreen />, new FakeClient().answer('getState', state));
+    const listener = await screen.findByTestId('listener-web-8080/HTTP');
+    const web1 = within(listener).getByTestId('target-web-1:49153');
+    expect(within(web1).getByText('stale').getAttribute('title')).toMatch(/Docker is unreachable/);
+    expect(within(listener).getByTestId('target-127.0.0.1:3000').textContent).not.toContain('stale');
+  });
+
   it('turns a listener off through setListenerEnabled, and shows a refusal on that listener', async () => {
     const client = new FakeClient().answer('getState', engineState()).answer('setListenerEnabled', new Error('port 8080 is in use'));
     renderScreen(<OverviewScreen />, client);
