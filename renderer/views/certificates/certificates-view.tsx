@@ -1,83 +1,126 @@
-// Certificates: which HTTPS and TLS listeners use Berth's local CA (`auto`) or files, and the host
-// names `auto` mints for. CA status, trust per store and the minted certificates are not in the
-// control contract yet, so this screen says so and shows the commands that do it.
+// Certificates: Berth's local CA (or that there is none yet), where it is trusted as `berth ca doctor`
+// sees it, the certificates the store serves, and Trust / Untrust / Export through the contract;
+// below, which HTTPS and TLS listeners take their certificates from the CA or from files.
+import { useCallback, useEffect, useState } from 'react';
+import type { CertificatesResult, TrustCaResult } from '../../../shared/contract/index.js';
 import type { EngineState } from '../../../shared/model/index.js';
-import { CopyButton } from '../../components/copy-button.js';
-import { WithEngineState } from '../../components/screen-state.js';
+import { ErrorPanel, Loading } from '../../components/screen-state.js';
+import { useClient, useEngine } from '../../state/index.js';
+import { CaCard, type CaActions } from './ca-card.js';
+import { CertificateTable, RuntimeVariables, TrustResults, TrustTable } from './certificate-tables.js';
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function CertificatesScreen() {
-  return <WithEngineState>{(state) => <CertificatesView state={state} />}</WithEngineState>;
-}
+  const client = useClient();
+  const { state } = useEngine();
+  const [loaded, setLoaded] = useState<{ result?: CertificatesResult; error?: string; loading: boolean }>({ loading: true });
+  const [last, setLast] = useState<{ action: 'trust' | 'untrust'; result?: TrustCaResult; error?: string }>();
+  const version = state?.version;
+  const load = useCallback(() => {
+    setLoaded((l) => ({ ...l, loading: true }));
+    return client.call('getCertificates', {}).then(
+      (result) => setLoaded({ result, loading: false }),
+      (err: unknown) => setLoaded((l) => ({ ...l, loading: false, error: message(err) })),
+    );
+  }, [client]);
+  // Again whenever the engine's state changes: a listener that starts may create the CA or mint.
+  useEffect(() => {
+    void load();
+  }, [load, version]);
 
-const COMMANDS: [string, string][] = [
-  ['berth ca show', 'subject, fingerprints, validity and name constraints of the root'],
-  ['berth ca doctor', 'trust status per store (OS, NSS/browsers) and the variables for Node, Python, curl…'],
-  ['berth ca trust', 'install the root into the OS store and the browsers’ databases'],
-  ['berth ca export -o berth-ca.pem', 'write the root certificate (PEM) to a file'],
-  ['berth ca untrust', 'remove the root from every store that has it'],
-];
+  const actions: CaActions = {
+    trust: async () => {
+      setLast(undefined);
+      try {
+        setLast({ action: 'trust', result: await client.call('trustCa', {}) });
+      } catch (err) {
+        setLast({ action: 'trust', error: message(err) });
+      }
+      await load();
+    },
+    untrust: async () => {
+      setLast(undefined);
+      try {
+        setLast({ action: 'untrust', result: await client.call('untrustCa', {}) });
+      } catch (err) {
+        setLast({ action: 'untrust', error: message(err) });
+      }
+      await load();
+    },
+    exportPem: async () => {
+      const out = await client.call('exportCa', {});
+      // Exporting creates the CA when there was none: show it.
+      if (out.created) await load();
+      return out.certPem;
+    },
+  };
 
-export function CertificatesView({ state }: { state: EngineState }) {
-  const secure = state.config.loadBalancers.flatMap((lb) => lb.listeners.filter((l) => l.protocol === 'HTTPS' || l.protocol === 'TLS').map((l) => ({ lb, l })));
+  const { result, error, loading } = loaded;
   return (
     <div data-testid="certificates">
+      {loading && !result ? <Loading what="the certificates" /> : null}
+      {error && !result ? <ErrorPanel title="Berth did not report its certificates" message={`${error} — is \`berth up\` still running?`} /> : null}
+      {error && result ? <div className="warn-box">Showing the last known certificates; the latest refresh failed: {error}</div> : null}
+      {result ? (
+        <>
+          <CaCard ca={result.ca} stores={result.stores} actions={actions} />
+          {last ? <TrustResults action={last.action} result={last.result} error={last.error} /> : null}
+          <TrustTable ca={result.ca} stores={result.stores} />
+          <CertificateTable certificates={result.certificates} stats={result.stats} />
+          <RuntimeVariables runtimes={result.runtimes} />
+        </>
+      ) : null}
+      {state ? <ListenerCertificates state={state} /> : null}
+    </div>
+  );
+}
+
+export function ListenerCertificates({ state }: { state: EngineState }) {
+  const secure = state.config.loadBalancers.flatMap((lb) => lb.listeners.filter((l) => l.protocol === 'HTTPS' || l.protocol === 'TLS').map((l) => ({ lb, l })));
+  if (secure.length === 0) {
+    return (
       <div className="panel">
-        <h2 className="flush">Local certificate authority</h2>
-        <p className="muted">
-          CA status, trust per store and the list of minted certificates are not offered by Berth’s control API yet, so they cannot be shown or changed from here. Run these in a terminal:
-        </p>
-        <table className="grid">
-          <tbody>
-            {COMMANDS.map(([cmd, what]) => (
-              <tr key={cmd}>
-                <td className="mono nowrap">
-                  {cmd} <CopyButton text={cmd} label={`copy ${cmd}`} />
-                </td>
-                <td className="muted">{what}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {secure.length === 0 ? (
-        <div className="empty" data-testid="certificates-empty">
+        <h2 className="flush">Listeners with certificates</h2>
+        <div className="empty compact" data-testid="certificates-empty">
           <p>
             <strong>No HTTPS or TLS listener.</strong> Add one and Berth mints a certificate per host name from its local CA:
           </p>
           <pre>{'listeners:\n  - port: 8443\n    protocol: HTTPS\n    certificates: auto\n    defaultAction: { forward: app }'}</pre>
         </div>
-      ) : (
-        <div className="panel">
-          <h2 className="flush">Listeners with certificates</h2>
-          <table className="grid">
-            <thead>
-              <tr>
-                <th>listener</th>
-                <th>certificates</th>
-                <th>host names</th>
-                <th>policy</th>
+      </div>
+    );
+  }
+  return (
+    <div className="panel">
+      <h2 className="flush">Listeners with certificates</h2>
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>listener</th>
+            <th>certificates</th>
+            <th>host names</th>
+            <th>policy</th>
+          </tr>
+        </thead>
+        <tbody>
+          {secure.map(({ lb, l }) => {
+            const live = state.loadBalancers.find((x) => x.name === lb.name)?.listeners.find((x) => x.id === `${l.port}/${l.protocol}`);
+            const names = [...new Set([...l.rules.flatMap((r) => r.conditions.hostHeader ?? r.conditions.sni ?? []), ...(l.hostnames ?? [])])];
+            return (
+              <tr key={`${lb.name} ${l.port}`}>
+                <td className="mono">
+                  {lb.name} {l.port}/{l.protocol}
+                  {live?.error ? <div className="error-box">{live.error}</div> : null}
+                </td>
+                <td>{l.certificates === 'auto' ? <span className="pill ok">auto (local CA)</span> : l.certificates ? l.certificates.map((c) => <div key={c.certFile} className="mono small-text">{c.certFile}</div>) : <span className="pill muted">none (pass-through)</span>}</td>
+                <td className="mono small-text">{names.length ? names.join(', ') : l.certificates === 'auto' ? 'localhost and the address asked for' : '—'}</td>
+                <td className="mono small-text">{l.sslPolicy ?? 'default'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {secure.map(({ lb, l }) => {
-                const live = state.loadBalancers.find((x) => x.name === lb.name)?.listeners.find((x) => x.id === `${l.port}/${l.protocol}`);
-                const names = [...new Set([...l.rules.flatMap((r) => r.conditions.hostHeader ?? r.conditions.sni ?? []), ...(l.hostnames ?? [])])];
-                return (
-                  <tr key={`${lb.name} ${l.port}`}>
-                    <td className="mono">
-                      {lb.name} {l.port}/{l.protocol}
-                      {live?.error ? <div className="error-box">{live.error}</div> : null}
-                    </td>
-                    <td>{l.certificates === 'auto' ? <span className="pill ok">auto (local CA)</span> : l.certificates ? l.certificates.map((c) => <div key={c.certFile} className="mono small-text">{c.certFile}</div>) : <span className="pill muted">none (pass-through)</span>}</td>
-                    <td className="mono small-text">{names.length ? names.join(', ') : l.certificates === 'auto' ? 'localhost and the address asked for' : '—'}</td>
-                    <td className="mono small-text">{l.sslPolicy ?? 'default'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+            );
+          })}
+        </tbody>
+      </table>
     </div>
   );
 }

@@ -1,16 +1,34 @@
 // Export the config for AWS: a CloudFormation or Terraform preview from the engine's exporter, with
-// its warnings and the ECS wiring, to copy or save.
+// its warnings and the ECS wiring, to copy or save; and the way back, importing a template.
 import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../shared/contract/index.js';
 import { CopyButton } from '../../components/copy-button.js';
 import { ErrorPanel, Loading } from '../../components/screen-state.js';
 import { saveFile } from '../../components/save-file.js';
 import { useClient, useEngine } from '../../state/index.js';
+import { ImportPane } from './import-pane.js';
 
 type Format = 'cloudformation' | 'terraform';
 type Result = MethodOutput<'exportConfig'>;
 
 export function ExportScreen() {
+  const [pane, setPane] = useState<'export' | 'import'>('export');
+  return (
+    <div data-testid="export-screen">
+      <div className="tabs pane-tabs" role="tablist" aria-label="direction">
+        <button type="button" role="tab" aria-selected={pane === 'export'} className={pane === 'export' ? 'active' : ''} onClick={() => setPane('export')}>
+          Export to AWS
+        </button>
+        <button type="button" role="tab" aria-selected={pane === 'import'} className={pane === 'import' ? 'active' : ''} onClick={() => setPane('import')}>
+          Import from AWS
+        </button>
+      </div>
+      {pane === 'export' ? <ExportPane /> : <ImportPane />}
+    </div>
+  );
+}
+
+export function ExportPane() {
   const client = useClient();
   const { state } = useEngine();
   const [format, setFormat] = useState<Format>('cloudformation');
