@@ -28,6 +28,13 @@ export const LIMITS = {
   thresholdMin: 2,
   thresholdMax: 10,
   healthPathMaxLength: 1024,
+  /** Matcher codes: HTTP for application groups, HTTP for network groups' HTTP(S) checks, gRPC. */
+  albHttpCodeMin: 200,
+  albHttpCodeMax: 499,
+  nlbHttpCodeMin: 200,
+  nlbHttpCodeMax: 599,
+  grpcCodeMin: 0,
+  grpcCodeMax: 99,
   idleTimeoutMin: 1,
   idleTimeoutMax: 4000,
   tcpIdleTimeoutMin: 60,

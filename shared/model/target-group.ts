@@ -30,10 +30,12 @@ export const staticTargetSchema = z
     return colon < 0 || (port >= 1 && port <= 65535);
   }, 'the port of a static target is 1–65535');
 
+const MATCHER_FORMAT = /^\d{1,3}(-\d{1,3})?(,\d{1,3}(-\d{1,3})?)*$/;
+
 const matcherSchema = z
   .union([z.number().int(), z.string()])
   .transform((m) => String(m))
-  .refine((m) => /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(m), 'a matcher is a code, a list "200,202" or a range "200-299"');
+  .refine((m) => MATCHER_FORMAT.test(m), 'a matcher is a code, a list "200,202" or a range "200-299"');
 
 const healthCheckInput = z.strictObject({
   enabled: z.boolean().optional(),
@@ -116,6 +118,9 @@ function checkTargetGroup(tg: LooseTargetGroup, ctx: z.RefinementCtx): void {
     if (!l7 && tg.protocolVersion !== undefined && tg.protocolVersion !== 'HTTP1') {
       ctx.addIssue({ code: 'custom', path: ['protocolVersion'], message: 'protocolVersion applies only to HTTP and HTTPS target groups' });
     }
+    const matcher = typeof rawHc.matcher === 'number' || typeof rawHc.matcher === 'string' ? String(rawHc.matcher) : undefined;
+    const problem = matcher !== undefined && MATCHER_FORMAT.test(matcher) ? matcherProblem(matcher, l7, tg.protocolVersion === 'GRPC') : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['healthCheck', 'matcher'], message: problem });
   }
   const stickiness = typeof tg.stickiness === 'object' && tg.stickiness !== null ? (tg.stickiness as Record<string, unknown>) : {};
   if (stickiness.type === 'app_cookie' && !stickiness.cookieName) {
@@ -130,6 +135,21 @@ function checkTargetGroup(tg: LooseTargetGroup, ctx: z.RefinementCtx): void {
   if (typeof tg.slowStartSeconds === 'number' && tg.slowStartSeconds > 0 && tg.loadBalancingAlgorithm === 'least_outstanding_requests') {
     ctx.addIssue({ code: 'custom', path: ['slowStartSeconds'], message: 'slow start cannot be combined with least_outstanding_requests' });
   }
+}
+
+/** AWS's allowed codes (elbv2-model.md 4.2): ALB 200–499, NLB HTTP(S) checks 200–599, gRPC 0–99. */
+function matcherProblem(matcher: string, l7: boolean, grpc: boolean): string | undefined {
+  const [min, max, kind] = grpc && l7
+    ? [LIMITS.grpcCodeMin, LIMITS.grpcCodeMax, 'gRPC target groups match gRPC status codes']
+    : l7
+      ? [LIMITS.albHttpCodeMin, LIMITS.albHttpCodeMax, 'application target groups match HTTP codes']
+      : [LIMITS.nlbHttpCodeMin, LIMITS.nlbHttpCodeMax, 'network target groups match HTTP codes'];
+  for (const part of matcher.split(',')) {
+    const [lo, hi = lo] = part.split('-').map(Number) as [number, number?];
+    if (lo > hi) return `a range runs from low to high (${hi}-${lo}, not ${part})`;
+    if (lo < min || hi > max) return `${kind} ${min}–${max}`;
+  }
+  return undefined;
 }
 
 export type HealthCheck = ReturnType<typeof resolveHealthCheck>;
