@@ -19,7 +19,10 @@ export function registerTargetsCommand(program: Command): void {
       const containers = discovery.containers();
       const status = discovery.status();
       await discovery.stop();
-      if (!status.connected) process.stderr.write(`docker: not reachable at ${status.endpoint} (${status.source})${status.error ? `: ${status.error}` : ''}\n`);
+      if (!status.connected) {
+        process.stderr.write(`docker: not reachable at ${status.endpoint} (${status.source})${status.error ? `: ${status.error}` : ''}\n`);
+        if (status.lookedAt?.length) process.stderr.write(`  looked at:\n${status.lookedAt.map((place) => `    ${place}\n`).join('')}`);
+      }
 
       const config = labelsToConfig(containers, loaded.config ?? zeroConfig(containers)).config;
       const rows: string[][] = [['TARGET GROUP', 'TARGET', 'ADDRESS', 'SOURCE', 'CONTAINER', 'STATE']];

@@ -5,6 +5,9 @@ import { BerthEngine } from '../engine/index.js';
 import { loadConfigOrExit } from './config-option.js';
 import { parseControlAddress, startControl, type ControlServer } from '../control/index.js';
 
+/** What to do when Docker is unreachable: the ways Berth finds an engine, as the Docker CLI does. */
+const DOCKER_FIX = 'start Docker, or point Berth at your engine: set DOCKER_HOST, pass --docker-host unix:///path/to/docker.sock, or switch with docker context use NAME';
+
 interface UpOptions {
   config?: string;
   dockerHost?: string;
@@ -67,7 +70,9 @@ export function registerUpCommand(program: Command, dataDir: () => string): void
       else {
         process.stderr.write(
           `docker: ${docker.error ?? `not reachable at ${docker.endpoint} (from ${docker.source})`}\n` +
-            '  Start Docker, or point Berth at it with DOCKER_HOST or --docker-host. Static targets work meanwhile; Berth keeps retrying.\n',
+            (docker.lookedAt?.length ? `  looked at:\n${docker.lookedAt.map((place) => `    ${place}\n`).join('')}` : '') +
+            `  fix: ${DOCKER_FIX}\n` +
+            '  Static targets work meanwhile; Berth keeps retrying.\n',
         );
       }
 

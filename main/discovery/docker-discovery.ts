@@ -93,6 +93,7 @@ export class DockerDiscovery extends EventEmitter<DockerDiscoveryEvents> {
       stale: !this.connected && this.lastSyncAt !== undefined,
       endpoint: this.endpointInfo.host,
       source: this.endpointInfo.description,
+      lookedAt: [...this.endpointInfo.lookedAt],
       ...(this.error ? { error: this.error } : {}),
       ...(this.lastSyncAt ? { lastSyncAt: this.lastSyncAt } : {}),
     };

@@ -68,6 +68,9 @@ export interface DiscoveryState {
   stale: boolean;
   endpoint: string;
   source: string;
+  /** Each place consulted to find the endpoint, in order, and what it said (`DOCKER_HOST: not set`, …),
+   * so that "Docker is unreachable" can say everywhere Berth looked. */
+  lookedAt?: string[];
   error?: string;
   lastSyncAt?: number;
 }

@@ -117,8 +117,18 @@ function NoDocker({ state }: { state: EngineState }) {
         <strong>Docker is not reachable.</strong> Berth looked at <code>{d.endpoint}</code> (from {d.source}).
       </p>
       {d.error ? <p className="mono">{d.error}</p> : null}
+      {d.lookedAt?.length ? (
+        <>
+          <p>Where Berth looked, in order:</p>
+          <ul className="mono small-text" data-testid="docker-looked-at">
+            {d.lookedAt.map((place) => (
+              <li key={place}>{place}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <p>Start Docker Desktop or the Docker daemon, or point Berth at your engine and restart it:</p>
-      <pre>{'export DOCKER_HOST=unix:///var/run/docker.sock\nberth up            # or: berth up --docker-host unix:///path/to/docker.sock'}</pre>
+      <pre>{'export DOCKER_HOST=unix:///var/run/docker.sock\nberth up            # or: berth up --docker-host unix:///path/to/docker.sock\ndocker context use NAME   # then restart berth up'}</pre>
       <p>Static targets in berth.yaml keep working meanwhile; Berth retries on its own.</p>
     </div>
   );

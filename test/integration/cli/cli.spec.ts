@@ -2,7 +2,8 @@
 // as containers come and go and stopping cleanly on SIGINT, `targets` printing the table.
 import { afterAll, expect, it, describe } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,8 +81,39 @@ describeDocker('berth up and berth targets', () => {
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     await eventually(() => expect(out).toContain('docker: cannot reach Docker at unix:///nonexistent/docker.sock (from --docker-host)'), { timeoutMs: 15_000 });
+    await eventually(() => expect(out).toMatch(/looked at:\n +--docker-host: unix:\/\/\/nonexistent\/docker\.sock\n +fix: start Docker, or .*DOCKER_HOST.*--docker-host.*docker context use/), { timeoutMs: 15_000 });
     const res = await fetch(`http://127.0.0.1:${port}/`);
     expect(await res.text()).toBe('up');
+    child.kill('SIGTERM');
+    expect(await new Promise((r) => child.once('exit', r))).toBe(0);
+  }, 30_000);
+
+  it('lists every place it looked when the docker context it found is unreachable', async () => {
+    const port = await freePort();
+    const file = join(dir, 'static-context.yaml');
+    writeFileSync(file, `loadBalancers:\n  - name: web\n    listeners:\n      - port: ${port}\n        protocol: HTTP\n        defaultAction: { fixedResponse: { statusCode: 200, messageBody: up } }\n`);
+    // A Docker CLI config whose current context points at an engine that is not running.
+    const dockerConfig = mkdtempSync(join(tmpdir(), 'berth-docker-config-'));
+    const meta = join(dockerConfig, 'contexts', 'meta', createHash('sha256').update('colima').digest('hex'));
+    mkdirSync(meta, { recursive: true });
+    writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ currentContext: 'colima' }));
+    writeFileSync(join(meta, 'meta.json'), JSON.stringify({ Name: 'colima', Endpoints: { docker: { Host: 'unix:///nonexistent/colima/docker.sock' } } }));
+    const { DOCKER_HOST: _host, DOCKER_CONTEXT: _context, ...env } = process.env;
+    const child = spawn(process.execPath, [berth, 'up', '-c', file, '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, DOCKER_CONFIG: dockerConfig } });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    await eventually(() => expect(out).toContain('fix: start Docker'), { timeoutMs: 15_000 });
+    const looked = out.slice(out.indexOf('looked at:\n') + 'looked at:\n'.length, out.indexOf('  fix:')).split('\n').filter(Boolean).map((l) => l.trim());
+    expect(looked).toEqual([
+      '--docker-host: not given',
+      'DOCKER_HOST: not set',
+      `${join(dockerConfig, 'config.json')}: currentContext "colima"`,
+      `${join(meta, 'meta.json')}: unix:///nonexistent/colima/docker.sock`,
+    ]);
+    expect(out).toContain('docker context use');
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('up');
     child.kill('SIGTERM');
     expect(await new Promise((r) => child.once('exit', r))).toBe(0);
   }, 30_000);

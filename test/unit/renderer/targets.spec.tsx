@@ -22,13 +22,17 @@ describe('containers', () => {
   });
 
   it('without Docker says where Berth looked and how to fix it', async () => {
-    const state = engineState({ containers: [], discovery: { connected: false, stale: false, endpoint: 'unix:///var/run/docker.sock', source: 'default socket', error: 'connect ENOENT /var/run/docker.sock' } });
+    const lookedAt = ['--docker-host: not given', 'DOCKER_HOST: not set', '/home/dev/.docker/config.json: no currentContext', 'platform default: unix:///var/run/docker.sock'];
+    const state = engineState({ containers: [], discovery: { connected: false, stale: false, endpoint: 'unix:///var/run/docker.sock', source: 'default socket', lookedAt, error: 'connect ENOENT /var/run/docker.sock' } });
     renderScreen(<TargetsScreen />, new FakeClient().answer('getState', state));
     const empty = await screen.findByTestId('targets-no-docker');
     expect(empty.textContent).toContain('unix:///var/run/docker.sock');
     expect(empty.textContent).toContain('default socket');
     expect(empty.textContent).toContain('ENOENT');
+    expect(within(empty).getByTestId('docker-looked-at').querySelectorAll('li')).toHaveLength(4);
+    expect([...within(empty).getByTestId('docker-looked-at').querySelectorAll('li')].map((li) => li.textContent)).toEqual(lookedAt);
     expect(empty.textContent).toContain('DOCKER_HOST');
+    expect(empty.textContent).toContain('docker context use');
   });
 
   it('without containers shows a docker run line to start from', async () => {
