@@ -3,10 +3,7 @@
 import { BerthError } from '../../shared/errors.js';
 import { HttpListener } from '../alb/index.js';
 import { HttpsListener } from '../alb/https-listener.js';
-import { TcpListener } from '../nlb/tcp-listener.js';
-import { TlsListener } from '../nlb/tls-listener.js';
-import { UdpListener } from '../nlb/udp-listener.js';
-import { TcpUdpListener } from '../nlb/tcp-udp-listener.js';
+import { TcpListener, TcpUdpListener, TlsListener, UdpListener } from '../nlb/index.js';
 import type { ListenerContext, ListenerRuntime } from './listener-runtime.js';
 
 export function createListener(ctx: ListenerContext): ListenerRuntime {
