@@ -14,11 +14,12 @@ import { inProcessClient } from '../../../main/control/index.js';
 import { loadConfig } from '../../../main/config/load-config.js';
 import { eventually } from '../../helpers/eventually.js';
 import { freePort } from '../../helpers/free-port.js';
+import { fakeDiscovery, runningContainer } from '../../helpers/fake-discovery.js';
 
 /** 'refused' when nothing listens on the port, else the HTTP status. */
-function probe(port: number): Promise<number | 'refused'> {
+function probe(port: number, host?: string): Promise<number | 'refused'> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 5000 }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 5000, ...(host ? { headers: { host } } : {}) }, (res) => {
       res.resume();
       resolve(res.statusCode!);
     });
@@ -110,5 +111,43 @@ describe('runtime listener switch', () => {
     expect(await client.call('updateConfig', { config: config() })).toMatchObject({ ok: true });
     expect(await probe(offPort)).toBe(200);
     expect(await listener(offPort)).toMatchObject({ enabled: true, status: 'ok' });
+  });
+});
+
+describe('runtime listener switch while containers come and go', () => {
+  let engine: BerthEngine;
+  let target: http.Server;
+
+  afterAll(async () => {
+    await engine?.stop();
+    target?.close();
+  });
+
+  it('stays off when a labelled container adds a rule to it', async () => {
+    target = http.createServer((_req, res) => res.end('blog'));
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    const port = await freePort();
+    const docker = fakeDiscovery([]);
+    const config = await (async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'berth-switch-labels-'));
+      const file = join(dir, 'berth.yaml');
+      writeFileSync(file, JSON.stringify({ loadBalancers: [{ name: 'web', listeners: [{ port, protocol: 'HTTP', defaultAction: { fixedResponse: { statusCode: 404 } } }] }] }));
+      const loaded = await loadConfig(file);
+      if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+      return { config: loaded.config, dir };
+    })();
+    engine = new BerthEngine({ config: config.config, dataDir: config.dir, discovery: docker.discovery, healthChecks: false });
+    await engine.start();
+    await eventually(async () => expect(await probe(port)).toBe(404));
+
+    await engine.setListenerEnabled('web', `${port}/HTTP`, false);
+    expect(await probe(port)).toBe('refused');
+    docker.setContainers([runningContainer('blog', (target.address() as AddressInfo).port, { 'dev.berth.host': 'blog.localhost', 'dev.berth.listener': String(port) })]);
+    await eventually(() => expect(engine.getState().config.loadBalancers[0]!.listeners[0]!.rules).toHaveLength(1));
+    expect(await probe(port)).toBe('refused');
+    expect(engine.getState().loadBalancers[0]!.listeners[0]).toMatchObject({ enabled: false, status: 'disabled' });
+
+    await engine.setListenerEnabled('web', `${port}/HTTP`, true);
+    expect(await probe(port, 'blog.localhost')).toBe(200);
   });
 });
