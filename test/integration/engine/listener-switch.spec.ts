@@ -1,6 +1,6 @@
 // A listener switched off at runtime stays off while the engine reconciles for other reasons (a rule
-// switched, a target added to berth.yaml, the config saved) and takes traffic again only when switched
-// back on or when berth.yaml changes that listener's own `enabled`.
+// switched, a target added to berth.yaml, the config saved, a labelled container starting) and takes
+// traffic again only when switched back on or when berth.yaml changes that listener's own `enabled`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

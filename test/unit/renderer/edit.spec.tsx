@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { EditScreen } from '../../../renderer/views/edit/edit-view.js';
 import { FakeClient } from './fake-client.js';
-import { engineState } from './fixtures.js';
+import { configSchema } from '../../../shared/model/index.js';
+import { demoConfig, engineState } from './fixtures.js';
 import { renderScreen } from './render.js';
 
 afterEach(cleanup);
@@ -73,6 +74,27 @@ describe('edit', () => {
         ],
       },
     ]);
+  });
+
+  it("edits berth.yaml's own config: label routes and a rule switched off at runtime are neither shown nor saved", async () => {
+    const running = structuredClone(demoConfig);
+    running.targetGroups!.push({ name: 'blog-8081', protocol: 'HTTP', targets: { docker: { containerName: 'blog', containerPort: 8081 } } });
+    const rules = running.loadBalancers![0]!.listeners![0]!.rules!;
+    rules.push({ priority: 1000, conditions: { hostHeader: ['blog.localhost'] }, action: { forward: 'blog-8081' } });
+    rules.find((r) => r.priority === 10)!.enabled = false;
+    const state = { ...engineState({}, running), fileConfig: configSchema.parse(demoConfig) };
+    const c = new FakeClient().answer('getState', state).answer('updateConfig', { ok: true, problems: [] });
+    renderScreen(<EditScreen />, c);
+    fireEvent.click(await screen.findByRole('button', { name: 'edit rule 20' }));
+    expect(screen.queryByRole('button', { name: 'edit rule 1000' })).toBeNull();
+    expect(screen.getByText(/Routes that come from container labels/)).toBeTruthy();
+    fireEvent.change(screen.getByRole('textbox', { name: 'path pattern' }), { target: { value: '/v2/*' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save to berth.yaml' }));
+    await screen.findByText(/Saved to \/home\/dev\/shop\/berth.yaml/);
+    const written = JSON.stringify(saved(c)[0]);
+    expect(written).not.toContain('blog');
+    expect(written).not.toContain('enabled');
+    expect(written).toContain('/v2/*');
   });
 
   it('shows the problems the engine finds beside the fields they concern', async () => {
