@@ -134,7 +134,7 @@ export class CertificateStore {
     const entries: [Served, string | undefined][] = [...[...this.leaves.values()].map((s) => [s, undefined] as [Served, undefined]), ...[...this.userByFile].map(([file, s]) => [s, file] as [Served, string])];
     return entries.map(([served, certFile]) => {
       const x509 = new X509Certificate(served.certPem);
-      const names = (x509.subjectAltName ?? '').split(', ').filter(Boolean).map((n) => n.replace(/^(DNS|IP Address):/, ''));
+      const names = (x509.subjectAltName ?? '').split(', ').filter(Boolean).map(altName);
       return {
         names: names.length ? names : [/CN=([^\n]+)/.exec(x509.subject)?.[1] ?? x509.subject],
         serial: x509.serialNumber,
@@ -331,6 +331,12 @@ export class CertificateStore {
       // A listener's bug must not break a handshake.
     }
   }
+}
+
+/** `DNS:a.localhost` → `a.localhost`; `IP Address:0:0:0:0:0:0:0:1` → `::1`, as people write it. */
+function altName(entry: string): string {
+  const value = entry.replace(/^(DNS|IP Address):/, '');
+  return value.includes(':') ? new URL(`http://[${value}]/`).hostname.slice(1, -1) : value;
 }
 
 function asTlsError(err: unknown, servername?: string): TlsError {

@@ -271,6 +271,8 @@ for (const transport of ['in-process', 'http', 'ipc'] as const) {
         expect(new Date(after.ca.notAfter).getTime()).toBeGreaterThan(Date.now() + 365 * 86_400_000);
         expect(new Date(after.ca.notBefore).getTime()).toBeLessThanOrEqual(Date.now());
         expect(after.ca.nameConstraints).toContain('localhost');
+        // The listener's default certificate, its addresses written as people write them.
+        expect(after.certificates.find((c) => c.names[0] === 'localhost')?.names).toEqual(['localhost', '127.0.0.1', '::1']);
         const minted = after.certificates.find((c) => c.names.includes(name));
         expect(minted).toMatchObject({ source: 'minted', serial: expect.stringMatching(/^[0-9A-F]+$/i) });
         expect(new Date(minted!.notAfter).getTime()).toBeGreaterThan(Date.now());

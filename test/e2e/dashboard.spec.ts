@@ -1,8 +1,10 @@
 // The dashboard as a person uses it: a real headless `berth up` with real containers, driven in
 // Debian's Chromium. Containers appear with their URLs, curl's requests appear in the traffic view
 // with the right target, the listener switch stops and restarts traffic, a rule edited in the UI
-// reroutes and lands in berth.yaml (comments kept), and the route tester names the matching rule.
-// Every screen is photographed into test-results/screenshots/.
+// reroutes and lands in berth.yaml (comments kept), the route tester names the matching rule, the
+// Certificates screen lists a certificate an HTTPS request minted, and the Export screen reads its
+// own CloudFormation back in the Import pane. Every screen is photographed into
+// test-results/screenshots/.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ describeDocker('dashboard (berth up + Chromium)', () => {
   let browser: Browser;
   let page: Page;
   let port: number;
+  let httpsPort: number;
   let configFile: string;
   let app: TestContainer;
   let api: TestContainer;
@@ -48,6 +51,7 @@ describeDocker('dashboard (berth up + Chromium)', () => {
     await ensureRendererBuilt();
     dir = await tempDir('berth-e2e-');
     port = await freePort();
+    httpsPort = await freePort();
     const control = await freePort();
     configFile = join(dir.path, 'berth.yaml');
     writeFileSync(
@@ -67,6 +71,12 @@ describeDocker('dashboard (berth up + Chromium)', () => {
         '          - priority: 20',
         '            conditions: { pathPattern: ["/api/*"] }',
         '            action: { forward: api }',
+        '  - name: secure',
+        '    listeners:',
+        `      - port: ${httpsPort}`,
+        '        protocol: HTTPS',
+        '        certificates: auto',
+        '        defaultAction: { forward: app }',
         'targetGroups:',
         '  - name: app',
         '    protocol: HTTP',
@@ -204,13 +214,38 @@ describeDocker('dashboard (berth up + Chromium)', () => {
     await go('Metrics');
     await page.locator('[data-testid="metrics-app"] canvas').first().waitFor({ timeout: 10_000 });
     await shoot('metrics');
+    // An HTTPS request for a new name, checked against Berth's own root, mints its certificate.
+    const https = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '10', '--cacert', join(dir.path, 'ca', 'root.pem'), '--resolve', `shop.app.localhost:${httpsPort}:127.0.0.1`, `https://shop.app.localhost:${httpsPort}/e2e/tls`], { encoding: 'utf8' });
+    expect(https.stdout).toBe('200');
     await go('Certificates');
-    await page.waitForSelector('[data-testid="certificates"]');
+    await page.locator('[data-testid="served-certificate"]', { hasText: 'shop.app.localhost' }).waitFor({ timeout: 10_000 });
+    expect(await page.textContent('[data-testid="ca-facts"]')).toMatch(/SHA-256\s*([0-9a-f]{2}:){31}[0-9a-f]{2}/);
+    expect(await page.locator('[data-testid="trust-stores"] tbody tr').count()).toBeGreaterThan(0);
     await shoot('certificates');
+    // Only the confirmation: trusting here would change this machine's stores.
+    await page.click('button:has-text("Trust…")');
+    await page.waitForSelector('[data-testid="trust-confirm"]');
+    await shoot('certificates-trust-confirm');
+    await page.click('[data-testid="trust-confirm"] >> button:has-text("Cancel")');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shoot('certificates-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await go('Export');
     await page.waitForSelector('[data-testid="export-text"]');
-    expect(await page.textContent('[data-testid="export-text"]')).toContain('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const template = (await page.textContent('[data-testid="export-text"]'))!;
+    expect(template).toContain('AWS::ElasticLoadBalancingV2::LoadBalancer');
     await shoot('export');
+    await page.click('button[role="tab"]:has-text("Import from AWS")');
+    await page.fill('textarea[aria-label="template text"]', template);
+    await page.click('button:has-text("Preview berth.yaml")');
+    await page.waitForSelector('[data-testid="import-yaml"]');
+    const imported = (await page.textContent('[data-testid="import-yaml"]'))!;
+    expect(imported).toContain(`port: ${httpsPort}`);
+    expect(imported).toContain('/v2/*');
+    await shoot('export-import');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shoot('export-import-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await go('Overview');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shoot('overview-dark');

@@ -52,7 +52,7 @@ export function CaCard({ ca, stores, actions }: { ca: CaView; stores: TrustStore
         </div>
       ) : null}
       {ca.state === 'ok' ? (
-        <dl className="facts" data-testid="ca-facts">
+        <dl className="facts ca-facts" data-testid="ca-facts">
           <div className="fact">
             <dt className="muted">subject</dt>
             <dd>{ca.subject}</dd>

@@ -106,7 +106,9 @@ export function ListenerCertificates({ state }: { state: EngineState }) {
         <tbody>
           {secure.map(({ lb, l }) => {
             const live = state.loadBalancers.find((x) => x.name === lb.name)?.listeners.find((x) => x.id === `${l.port}/${l.protocol}`);
-            const names = [...new Set([...l.rules.flatMap((r) => r.conditions.hostHeader ?? r.conditions.sni ?? []), ...(l.hostnames ?? [])])];
+            const named = [...l.rules.flatMap((r) => r.conditions.hostHeader ?? r.conditions.sni ?? []), ...(l.hostnames ?? [])];
+            // What `auto` mints for: localhost, any *.localhost, and the names the listener lists.
+            const names = [...new Set(l.certificates === 'auto' ? ['localhost', '*.localhost', ...named] : named)];
             return (
               <tr key={`${lb.name} ${l.port}`}>
                 <td className="mono">
@@ -114,7 +116,7 @@ export function ListenerCertificates({ state }: { state: EngineState }) {
                   {live?.error ? <div className="error-box">{live.error}</div> : null}
                 </td>
                 <td>{l.certificates === 'auto' ? <span className="pill ok">auto (local CA)</span> : l.certificates ? l.certificates.map((c) => <div key={c.certFile} className="mono small-text">{c.certFile}</div>) : <span className="pill muted">none (pass-through)</span>}</td>
-                <td className="mono small-text">{names.length ? names.join(', ') : l.certificates === 'auto' ? 'localhost and the address asked for' : '—'}</td>
+                <td className="mono small-text">{names.length ? names.join(', ') : '—'}</td>
                 <td className="mono small-text">{l.sslPolicy ?? 'default'}</td>
               </tr>
             );

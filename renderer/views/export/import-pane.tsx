@@ -159,7 +159,7 @@ export function ImportPane() {
       ) : null}
       {result ? (
         <>
-          {result.problems.length ? <ProblemList problems={result.problems} /> : null}
+          {result.problems.length ? <ProblemList problems={result.problems} importable={Boolean(result.yaml)} /> : null}
           {proposals.length ? <Proposals proposals={proposals} choices={choices} onChange={(group, c) => setChoices((all) => ({ ...all, [group]: c }))} /> : null}
           {result.yaml ? (
             <div className="panel" data-testid="import-preview">
@@ -220,7 +220,7 @@ function readText(file: Blob): Promise<string> {
   });
 }
 
-function ProblemList({ problems }: { problems: ImportConfigResult['problems'] }) {
+function ProblemList({ problems, importable }: { problems: ImportConfigResult['problems']; importable: boolean }) {
   const errors = problems.filter((p) => p.severity === 'error').length;
   return (
     <div className={errors ? 'error-box' : 'warn-box'} data-testid="import-problems">
@@ -229,6 +229,7 @@ function ProblemList({ problems }: { problems: ImportConfigResult['problems'] })
         {errors && problems.length > errors ? ', ' : ''}
         {problems.length > errors ? `${problems.length - errors} thing${problems.length - errors === 1 ? '' : 's'} to know` : ''}
       </strong>
+      {errors && importable ? <span className="muted"> — rules AWS would refuse; Berth runs the config as it is</span> : null}
       <ul className="compact">
         {problems.map((p, i) => (
           <li key={i} data-testid="import-problem">

@@ -180,7 +180,7 @@ describe('certificates', () => {
     renderScreen(<CertificatesScreen />, new FakeClient().answer('getState', engineState({}, config)).answer('getCertificates', certificates()));
     const row = (await screen.findByText(/web 8443\/HTTPS/)).closest('tr')!;
     expect(row.textContent).toContain('auto (local CA)');
-    expect(row.textContent).toContain('app.localhost, admin.app.localhost');
+    expect(row.textContent).toContain('localhost, *.localhost, app.localhost, admin.app.localhost');
   });
 });
 
@@ -288,6 +288,13 @@ describe('import', () => {
     expect(screen.getByText('main.tf')).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Apply to berth.yaml' }) as HTMLButtonElement).disabled).toBe(true);
     expect(screen.getByText(/no file to apply this to/)).toBeTruthy();
+  });
+
+  it('errors only AWS would refuse still give a berth.yaml, and say so', async () => {
+    const c = base().answer('importConfig', (input) => ({ ...imported(input), problems: [{ severity: 'error', code: 'elb-rule', message: 'target group app is already used by another load balancer', where: 'template.yaml:88:3 WebRule10', line: 88, column: 3, resource: 'WebRule10' }] }));
+    await open(c);
+    expect((await screen.findByTestId('import-problems')).textContent).toContain('1 error — rules AWS would refuse; Berth runs the config as it is');
+    expect(screen.getByTestId('import-yaml')).toBeTruthy();
   });
 
   it('nothing to import: the errors with their places; a failed call is an error', async () => {
