@@ -4,7 +4,10 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
+import type { Capture } from '../../shared/model/index.js';
 import type { RuleRequest, MatchedRule } from '../../shared/rules/index.js';
+import { BodyCapture } from '../traffic/body-capture.js';
+import type { RecordDetail } from '../traffic/recorder.js';
 import type { ActionPlan } from './action-plans.js';
 import { sendError, upstreamErrorCode, errorStatus, type TrafficErrorCode } from './error-responses.js';
 import { addForwardingHeaders, type ForwardingPolicy } from './forwarding-headers.js';
@@ -21,6 +24,8 @@ export interface ListenerContext {
   readonly listenerId: string;
   readonly policy: ForwardingPolicy;
   readonly idleTimeoutMs: number;
+  /** What records keep of headers and bodies (the listener's `capture`, defaults applied). */
+  readonly capture: Capture;
   readonly recorder: TrafficSink;
   readonly resolve: TargetGroupResolver;
   readonly pools: UpstreamPools;
@@ -71,6 +76,9 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlig
   private resumeUpstream: (() => void) | undefined;
   private upstreamDone = false;
   private clientGone = false;
+  private responseHeaders: string[] | undefined;
+  private requestBody: BodyCapture | undefined;
+  private responseBody: BodyCapture | undefined;
   private cut = false;
 
   constructor(
@@ -112,6 +120,7 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlig
     chosen.group.begin(chosen.target, this);
     this.traceRoot = addForwardingHeaders(this.head, ctx.policy, this.sourceIp, this.startedAt);
     const pool = ctx.pools.get(chosen.target, chosen.group.config.protocol === 'HTTPS', this.t0);
+    if (ctx.capture.bodyBytes > 0 && this.head.hasBody) this.tapRequestBody(ctx.capture.bodyBytes);
     try {
       pool.dispatch(
         {
@@ -167,10 +176,14 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlig
     if (cookies) for (const c of cookies) out.push('set-cookie', c);
     for (const c of this.setCookies!) out.push('set-cookie', c);
     this.res.writeHead(statusCode, statusText, out);
+    // Kept as sent (the same list, no copy); turned into an object only when someone reads it.
+    if (this.ctx.capture.headers) this.responseHeaders = out;
+    if (this.ctx.capture.bodyBytes > 0) this.responseBody = new BodyCapture(this.ctx.capture.bodyBytes);
     return true;
   }
 
   onData(chunk: Buffer): boolean {
+    this.responseBody?.add(chunk);
     if (this.res.write(chunk)) return true;
     this.res.once('drain', onResponseDrain);
     return false;
@@ -226,6 +239,25 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlig
     }
   }
 
+  /** Sees the request body's chunks as undici reads them: paused first, so adding a 'data' listener
+   * does not start the flow before undici takes the stream (it resumes it itself). */
+  private tapRequestBody(limit: number): void {
+    const capture = (this.requestBody = new BodyCapture(limit));
+    this.req.pause();
+    this.req.on('data', (chunk: Buffer) => capture.add(chunk));
+  }
+
+  private detail(): RecordDetail | undefined {
+    const capture = this.ctx.capture;
+    if (!capture.headers && !this.requestBody && !this.responseBody) return undefined;
+    return {
+      requestHeaders: capture.headers ? this.req.rawHeaders : undefined,
+      responseHeaders: capture.headers ? (this.responseHeaders ?? (this.res.headersSent ? ownResponseHeaders(this.res) : undefined)) : undefined,
+      requestBody: this.requestBody?.result(),
+      responseBody: this.responseBody?.result(),
+    };
+  }
+
   /** Ends the target's in-flight count exactly once, whichever of completion, error or close is first. */
   private release(): void {
     const group = this.group;
@@ -259,6 +291,7 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlig
       method: this.method,
       host: this.host,
       path: this.path,
+      query: this.query || undefined,
       status: this.clientGone && !this.res.headersSent ? errorStatus('CLIENT_CLOSED') : this.res.statusCode,
       // Bytes on the connection since the previous request ended (headers included, like AWS's logs).
       bytesIn: read - conn.read,
@@ -268,10 +301,23 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlig
       firstByteMs: this.firstByteMs,
       error: this.error,
       traceId: this.traceRoot,
-    });
+    }, this.detail());
     conn.read = read;
     conn.written = written;
   }
+}
+
+/** Headers of an answer Berth wrote itself (error, fixed response, redirect): Node keeps only the
+ * serialised block for those, so it is read back from there. */
+function ownResponseHeaders(res: ServerResponse): string[] | undefined {
+  const block = (res as unknown as { _header?: string | null })._header;
+  if (typeof block !== 'string') return undefined;
+  const out: string[] = [];
+  for (const line of block.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) out.push(line.slice(0, colon), line.slice(colon + 1).trim());
+  }
+  return out;
 }
 
 function describeUpstream(code: TrafficErrorCode, target: ForwardTarget, group: string, idleMs: number, err: Error): string {

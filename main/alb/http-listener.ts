@@ -135,6 +135,7 @@ export class HttpListener {
         preserveHost: lb.preserveHostHeader,
       },
       idleTimeoutMs: lb.idleTimeoutSeconds * 1000,
+      capture: { headers: listener.capture?.headers ?? true, bodyBytes: listener.capture?.bodyBytes ?? 0 },
       recorder: this.options.recorder,
       resolve: this.options.resolveTargetGroup,
       pools: this.pools,
@@ -202,7 +203,7 @@ export class HttpListener {
     const head = new RequestHead(req);
     const method = req.method ?? 'GET';
     const clientIp = this.connection(socket).clientIp;
-    const session = new WebSocketSession({ ctx, socket, method, host: head.routingHost, path: head.path, clientIp, rule: undefined });
+    const session = new WebSocketSession({ ctx, socket, method, host: head.routingHost, path: head.path, query: head.query, clientIp, rule: undefined, requestHeaders: ctx.capture.headers ? req.rawHeaders : undefined });
     socket.once('close', () => session.record());
     try {
       const rejected = head.reject(method) ?? (head.upgrade?.toLowerCase() === 'websocket' ? undefined : 'UNSUPPORTED_UPGRADE');

@@ -1,6 +1,7 @@
 // What an HTTP listener needs from the target groups and the traffic recorder, stated as the
 // listener uses it, so it runs against the engine's runtimes and against small fakes alike.
 import type { TrafficRecord } from '../../shared/model/index.js';
+import type { RecordDetail } from '../traffic/recorder.js';
 import type { InFlightRequest, PickContext } from '../targets/index.js';
 
 export type { InFlightRequest, PickContext };
@@ -30,5 +31,6 @@ export type TargetGroupResolver = (name: string) => ForwardTargetGroup | undefin
 
 export interface TrafficSink {
   nextId(): number;
-  record(record: TrafficRecord): void;
+  /** `detail`: the headers and bodies the listener's capture settings kept. */
+  record(record: TrafficRecord, detail?: RecordDetail): void;
 }

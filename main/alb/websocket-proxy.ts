@@ -21,8 +21,11 @@ export interface SessionStart {
   method: string;
   host: string;
   path: string;
+  query: string;
   clientIp: string;
   rule: string | undefined;
+  /** The upgrade request's headers as received, when the listener captures headers. */
+  requestHeaders: readonly string[] | undefined;
 }
 
 export class WebSocketSession {
@@ -35,6 +38,8 @@ export class WebSocketSession {
   target: ForwardTarget | undefined;
   setCookies: string[] = [];
   traceRoot: string | undefined;
+  /** The target's 101 (or refusal) headers, when the listener captures headers. */
+  responseHeaders: readonly string[] | undefined;
   private recorded = false;
 
   constructor(readonly start: SessionStart) {}
@@ -64,13 +69,14 @@ export class WebSocketSession {
       method: this.start.method,
       host: this.start.host,
       path: this.start.path,
+      query: this.start.query || undefined,
       status: this.status ?? errorStatus('CLIENT_CLOSED'),
       bytesIn: socket.bytesRead,
       bytesOut: socket.bytesWritten,
       durationMs: performance.now() - this.t0,
       error: this.error,
       traceId: this.traceRoot,
-    });
+    }, this.start.requestHeaders || this.responseHeaders ? { requestHeaders: this.start.requestHeaders, responseHeaders: this.responseHeaders } : undefined);
   }
 }
 
@@ -135,9 +141,12 @@ function onProxyRequest(proxyReq: ClientRequest, req: IncomingMessage): void {
       const existing = proxyRes.headers['set-cookie'] ?? [];
       proxyRes.headers['set-cookie'] = [...existing, ...session.setCookies];
     }
+    // What http-proxy-3 relays to the client: the object, with Berth's cookies in it.
+    if (session.start.ctx.capture.headers) session.responseHeaders = Object.entries(proxyRes.headers).flatMap(([name, v]) => (Array.isArray(v) ? v : [v ?? '']).flatMap((value) => [name, value]));
   });
   proxyReq.once('response', (proxyRes: IncomingMessage) => {
     session.status = proxyRes.statusCode;
+    if (session.start.ctx.capture.headers) session.responseHeaders = proxyRes.rawHeaders;
   });
 }
 

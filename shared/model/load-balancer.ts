@@ -18,6 +18,16 @@ const certificateFiles = z.strictObject({
   keyFile: z.string().min(1),
 });
 
+/** Body bytes a record may keep per request and per response (1 MiB). */
+export const CAPTURE_BODY_MAX = 1024 * 1024;
+
+export const captureSchema = z.strictObject({
+  /** Request and response headers, for the request detail and the HAR export. */
+  headers: z.boolean().default(true),
+  /** The first N bytes of each request and response body; 0 keeps none. */
+  bodyBytes: z.number().int().min(0).max(CAPTURE_BODY_MAX, `bodyBytes is 0–${CAPTURE_BODY_MAX} (1 MiB)`).default(0),
+});
+
 export const listenerSchema = z.strictObject({
   port: z.number().int().min(1, 'a port is 1–65535').max(65535, 'a port is 1–65535'),
   protocol: z.enum(LISTENER_PROTOCOLS, { message: `protocol must be one of ${LISTENER_PROTOCOLS.join(', ')}` }),
@@ -36,6 +46,8 @@ export const listenerSchema = z.strictObject({
   /** Berth: UDP flow idle timeout (AWS fixes it at 120 s) and the flow table's size. */
   udpIdleTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
   udpMaxFlows: z.number().int().min(1).max(1_000_000).optional(),
+  /** Berth, application listeners: what a traffic record keeps beyond its summary line. */
+  capture: captureSchema.optional(),
   defaultAction: actionSchema,
   rules: z.array(ruleSchema).default([]),
 });
@@ -52,5 +64,6 @@ export const loadBalancerSchema = z.strictObject({
 
 export type Rule = z.output<typeof ruleSchema>;
 export type Listener = z.output<typeof listenerSchema>;
+export type Capture = z.output<typeof captureSchema>;
 export type LoadBalancer = z.output<typeof loadBalancerSchema>;
 export type ListenerProtocol = Listener['protocol'];

@@ -5,11 +5,15 @@ import type { TrafficRecord } from '../../../shared/model/index.js';
 const quote = (s: string | undefined) => `"${(s ?? '-').replace(/"/g, '\\"')}"`;
 const seconds = (ms: number | undefined) => (ms === undefined ? '-1' : (ms / 1000).toFixed(3));
 
+/** AWS logs the host without the port the client put in its Host header. */
+const hostOnly = (host: string | undefined) => host?.replace(/:\d+$/, '');
+
 export function toAccessLogLine(r: TrafficRecord): string {
-  const type = r.kind === 'websocket' ? 'ws' : r.listener.endsWith('/HTTPS') ? 'https' : 'http';
-  const scheme = type === 'https' ? 'https' : 'http';
+  const tls = r.listener.endsWith('/HTTPS');
+  const type = r.kind === 'websocket' ? (tls ? 'wss' : 'ws') : tls ? 'https' : 'http';
+  const scheme = tls ? 'https' : 'http';
   const port = r.listener.split('/')[0];
-  const request = `${r.method ?? '-'} ${scheme}://${r.host ?? '-'}:${port}${r.path ?? '/'} HTTP/1.1`;
+  const request = `${r.method ?? '-'} ${scheme}://${hostOnly(r.host) ?? '-'}:${port}${r.path ?? '/'}${r.query ? `?${r.query}` : ''} HTTP/1.1`;
   const target = r.target ? r.target.replace(/^(.*):(\d+)$/, '127.0.0.1:$2') : '-';
   const ua = r.requestHeaders?.['user-agent'];
   const action = r.targetGroup ? 'forward' : r.status && r.status >= 300 && r.status < 400 ? 'redirect' : 'fixed-response';
@@ -31,8 +35,10 @@ export function toAccessLogLine(r: TrafficRecord): string {
     '-',
     '-',
     r.targetGroup ? `arn:berth:local:targetgroup/${r.targetGroup}` : '-',
-    quote(r.traceId),
-    quote(r.host),
+    // AWS writes the X-Amzn-Trace-Id value, `Root=1-…`; the record keeps only the root id.
+    quote(r.traceId && !r.traceId.startsWith('Root=') ? `Root=${r.traceId}` : r.traceId),
+    // domain_name is the TLS SNI name, so plain HTTP has none.
+    quote(tls ? hostOnly(r.host) : undefined),
     '"-"',
     r.rule === 'default' ? '0' : (r.rule ?? '-'),
     new Date(r.startedAt).toISOString(),

@@ -1,7 +1,7 @@
 // One request or connection in detail: timings, where it went and why (the rule that took it, in
-// words), the target's health now, and the request/response headers when they were captured.
+// words), the target's health now, and the request/response headers and bodies when they were captured.
 import { useEffect, useState } from 'react';
-import type { EngineState, TrafficRecord } from '../../../shared/model/index.js';
+import type { CapturedBody, EngineState, TrafficRecord } from '../../../shared/model/index.js';
 import { HealthPill } from '../../components/health-pill.js';
 import { actionInWords, conditionsInWords } from '../../components/rule-words.js';
 
@@ -27,6 +27,7 @@ export function TrafficDetail({ record, state, loadDetail, onClose }: TrafficDet
     ['status', r.status ?? '—'],
     ['error', r.error],
     ['host', r.host],
+    ['query', r.query],
     ['client', r.client],
     ['listener', `${r.loadBalancer} ${r.listener}`],
     ['started', new Date(r.startedAt).toISOString()],
@@ -61,7 +62,18 @@ export function TrafficDetail({ record, state, loadDetail, onClose }: TrafficDet
       <TargetNow r={r} state={state} />
       <Headers title="Request headers" headers={r.requestHeaders} />
       <Headers title="Response headers" headers={r.responseHeaders} />
-      {!r.requestHeaders && !r.responseHeaders ? <p className="muted">Headers are kept only when detail capture is on for the listener.</p> : null}
+      {!r.requestHeaders && !r.responseHeaders ? (
+        <p className="muted">
+          No headers kept: the listener has <code>capture: {'{ headers: false }'}</code> in berth.yaml, or the record is older than the detail Berth keeps.
+        </p>
+      ) : null}
+      <Body title="Request body" body={r.requestBody} />
+      <Body title="Response body" body={r.responseBody} />
+      {r.kind === 'http' && !r.requestBody && !r.responseBody ? (
+        <p className="muted">
+          Bodies are kept when the listener sets <code>capture: {'{ bodyBytes: N }'}</code> (up to 1048576).
+        </p>
+      ) : null}
     </aside>
   );
 }
@@ -103,6 +115,24 @@ function TargetNow({ r, state }: { r: TrafficRecord; state: EngineState | undefi
       {t ? <HealthPill health={t.health} reason={t.reason} description={t.description} /> : <span className="pill muted">gone</span>}
       {t?.containerName ? <span className="muted">{t.image}</span> : null}
     </div>
+  );
+}
+
+/** Shown as text (React escapes it); long bodies are cut for the pane, and the cut is said. */
+const SHOWN_CHARACTERS = 4096;
+
+function Body({ title, body }: { title: string; body: CapturedBody | undefined }) {
+  if (!body) return null;
+  const shown = body.data.length > SHOWN_CHARACTERS ? body.data.slice(0, SHOWN_CHARACTERS) : body.data;
+  const notes = [body.encoding === 'base64' ? 'binary, shown as base64' : '', body.truncated ? `first ${body.bytes} bytes kept` : '', shown.length < body.data.length ? `first ${SHOWN_CHARACTERS} characters shown` : ''].filter(Boolean);
+  return (
+    <>
+      <h3>{title}</h3>
+      <pre className="mono body" data-testid={title.toLowerCase().replace(' ', '-')}>
+        {shown}
+      </pre>
+      {notes.length ? <p className="muted small-text">{notes.join(' · ')}</p> : null}
+    </>
   );
 }
 
