@@ -152,9 +152,6 @@ function targetGroupToConfig(tg: ElbTargetGroup, problems: ImportProblem[]): Jso
     timeoutSeconds = Math.max(2, interval - 1);
     problems.push({ severity: 'warning', code: 'health-check-timeout', message: `no health-check timeout; AWS's default (${defaultTimeout} s) is not shorter than the ${interval} s interval, as Berth requires: imported ${timeoutSeconds} s`, where: tg.where });
   }
-  if (hc.grpcCode !== undefined && hc.grpcCode !== '12') {
-    problems.push({ severity: 'warning', code: 'unsupported-grpc-matcher', message: `gRPC health-check codes (${hc.grpcCode}) have no Berth equivalent; Berth checks HTTP status codes`, where: tg.where });
-  }
   return defined({
     name: tg.name,
     protocol: tg.protocol,
@@ -173,7 +170,8 @@ function targetGroupToConfig(tg: ElbTargetGroup, problems: ImportProblem[]): Jso
       timeoutSeconds,
       healthyThresholdCount: hc.healthyThresholdCount,
       unhealthyThresholdCount: hc.unhealthyThresholdCount,
-      matcher: hc.httpCode,
+      // GRPC groups: Berth's matcher holds gRPC codes, as AWS's GrpcCode does.
+      matcher: l7 && tg.protocolVersion === 'GRPC' ? hc.grpcCode : hc.httpCode,
     }),
     stickiness: defined({
       enabled: bool(a['stickiness.enabled']) ?? false,

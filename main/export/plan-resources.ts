@@ -4,9 +4,6 @@ import type { Action, Conditions, TargetGroup } from '../../shared/model/index.j
 import type { ElbAction, ElbCondition, ElbTargetGroup } from './elb-model.js';
 import { APPLICATION_TG_PROTOCOLS } from './elb-model.js';
 
-/** AWS's own default gRPC success code; Berth's matcher speaks HTTP codes only. */
-export const GRPC_DEFAULT_CODE = '12';
-
 export function actionToModel(action: Action, tgRef: (name: string) => string): ElbAction {
   if (action.forward) {
     const f = action.forward;
@@ -91,7 +88,8 @@ export function targetGroupToModel(tg: TargetGroup, id: string, tfName: string):
       timeoutSeconds: hc.timeoutSeconds,
       healthyThresholdCount: hc.healthyThresholdCount,
       unhealthyThresholdCount: hc.unhealthyThresholdCount,
-      ...(httpCheck ? (grpc ? { grpcCode: GRPC_DEFAULT_CODE } : { httpCode: hc.matcher }) : {}),
+      // On GRPC groups Berth's matcher holds gRPC codes, as AWS's GrpcCode does.
+      ...(httpCheck ? (grpc ? { grpcCode: hc.matcher } : { httpCode: hc.matcher }) : {}),
     },
     attributes,
   };

@@ -8,7 +8,7 @@ import { NameRegistry, pascal, protocolWord, snake } from './names.js';
 import { applyLocalEntries, deepEqual, diffConfigs, jsonClone, readLocalPath, type LocalEntry } from './local-settings.js';
 import { modelToConfig, type ImportProblem } from './model-to-config.js';
 import { localOnlyWarnings, warningForEntry, type ExportWarning } from './warnings.js';
-import { actionToModel, conditionsToModel, GRPC_DEFAULT_CODE, targetGroupToModel } from './plan-resources.js';
+import { actionToModel, conditionsToModel, targetGroupToModel } from './plan-resources.js';
 
 export type ExportFormat = 'cloudformation' | 'terraform';
 
@@ -79,9 +79,6 @@ export function planExport(config: BerthConfig, format: ExportFormat): ExportPla
   }
   for (const tg of exportable.targetGroups) {
     plan.model.targetGroups.push(targetGroupToModel(tg, tgIds.get(tg.name)!, tf('aws_lb_target_group', snake(tg.name))));
-    if (tg.protocolVersion === 'GRPC' && tg.healthCheck.protocol !== 'TCP') {
-      warnings.push({ code: 'grpc-matcher', path: `targetGroups[${tg.name}].healthCheck.matcher`, message: `Berth matches HTTP status ${tg.healthCheck.matcher}; AWS matches gRPC status codes on GRPC groups, so AWS's default gRPC code ${GRPC_DEFAULT_CODE} is exported instead` });
-    }
   }
 
   const problems: ImportProblem[] = [];

@@ -245,7 +245,7 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
     t.checking = true;
     const hc = this.config.healthCheck;
     // The group's own timeout, even when tests check more often: a slow answer under load is not a failure.
-    const result = await runHealthCheck(t.host, t.port, hc, hc.timeoutSeconds * 1000);
+    const result = await runHealthCheck(t.host, t.port, hc, hc.timeoutSeconds * 1000, this.config.protocolVersion === 'GRPC');
     t.checking = false;
     if (this.closed || this.targets.get(t.id) !== t || t.health === 'draining') return;
     if (result.ok && t.spec.dockerHealth === 'unhealthy') {

@@ -96,7 +96,7 @@ export const targetGroupSchema = z
   // `when`: these checks also run when another field of the group failed (they read defensively),
   // so a bad matcher does not hide a timeout that is longer than the interval.
   .superRefine((tg, ctx) => checkTargetGroup(tg as unknown as LooseTargetGroup, ctx), { when: () => true })
-  .transform((tg) => ({ ...tg, healthCheck: resolveHealthCheck(tg.protocol, tg.healthCheck) }));
+  .transform((tg) => ({ ...tg, healthCheck: resolveHealthCheck(tg.protocol, tg.healthCheck, tg.protocolVersion) }));
 
 /** A target group as the refinement may see it: any field may hold the user's unparsed value. */
 type LooseTargetGroup = Record<string, unknown>;
@@ -154,21 +154,26 @@ function matcherProblem(matcher: string, l7: boolean, grpc: boolean): string | u
 
 export type HealthCheck = ReturnType<typeof resolveHealthCheck>;
 
-/** Fills a health check with AWS's defaults, which differ between ALB and NLB target groups. */
-export function resolveHealthCheck(protocol: (typeof TARGET_GROUP_PROTOCOLS)[number], hc: z.output<typeof healthCheckInput>) {
+/** gRPC groups' defaults on AWS: a path no service implements, so a live server answers 12 (UNIMPLEMENTED). */
+export const GRPC_HEALTH_PATH = '/AWS.ALB/healthcheck';
+export const GRPC_DEFAULT_MATCHER = '12';
+
+/** Fills a health check with AWS's defaults, which differ between ALB, NLB and gRPC target groups. */
+export function resolveHealthCheck(protocol: (typeof TARGET_GROUP_PROTOCOLS)[number], hc: z.output<typeof healthCheckInput>, protocolVersion: 'HTTP1' | 'HTTP2' | 'GRPC' = 'HTTP1') {
   const l7 = protocol === 'HTTP' || protocol === 'HTTPS';
+  const grpc = l7 && protocolVersion === 'GRPC';
   const hcProtocol = hc.protocol ?? (l7 ? (protocol as 'HTTP' | 'HTTPS') : 'TCP');
   const timeoutDefault = l7 ? 5 : hcProtocol === 'HTTP' ? 6 : 10;
   return {
     enabled: hc.enabled ?? true,
     protocol: hcProtocol,
     port: hc.port ?? ('traffic-port' as const),
-    path: hc.path ?? '/',
+    path: hc.path ?? (grpc ? GRPC_HEALTH_PATH : '/'),
     intervalSeconds: hc.intervalSeconds ?? 30,
     timeoutSeconds: hc.timeoutSeconds ?? timeoutDefault,
     healthyThresholdCount: hc.healthyThresholdCount ?? 5,
     unhealthyThresholdCount: hc.unhealthyThresholdCount ?? 2,
-    matcher: hc.matcher ?? (l7 ? '200' : '200-399'),
+    matcher: hc.matcher ?? (grpc ? GRPC_DEFAULT_MATCHER : l7 ? '200' : '200-399'),
   };
 }
 

@@ -113,6 +113,19 @@ describe('Berth metadata after edits', () => {
   });
 });
 
+describe('gRPC health checks', () => {
+  it.each(['cloudformation', 'terraform'] as const)('carry a GRPC group matcher as gRPC codes through %s and back', async (format) => {
+    const config = loadFixture('09-https-grpc');
+    const greeter = config.targetGroups.find((g) => g.name === 'greeter')!;
+    greeter.healthCheck.matcher = '0-2';
+    const text = exportConfig(config, { format }).text;
+    expect(text).toMatch(format === 'cloudformation' ? /GrpcCode: ["']?0-2/ : /matcher\s+= "0-2"/);
+    const r = await importConfig(text, { fileName: format === 'cloudformation' ? 'template.yaml' : 'main.tf' });
+    expect(r.config!.targetGroups.find((g) => g.name === 'greeter')!.healthCheck).toMatchObject({ matcher: '0-2', path: '/grpc.health.v1.Health/Check' });
+    expect(r.problems.map((p) => p.code)).not.toContain('unsupported-grpc-matcher');
+  });
+});
+
 describe('selector proposals', () => {
   it('scores names after dropping target-group noise', () => {
     expect(nameSimilarity('catalog-tg', 'catalog')).toBe(1);

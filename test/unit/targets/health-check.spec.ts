@@ -3,8 +3,8 @@
 // connection; the health-check port against `traffic-port`; HTTPS to a self-signed certificate.
 import { afterEach, describe, expect, it } from 'vitest';
 import { matcherAccepts, runHealthCheck } from '../../../main/targets/index.js';
-import { resolveHealthCheck, type HealthCheck } from '../../../shared/model/index.js';
-import { closeAll, closedPort, garbageServer, silentServer, statusServer, tlsServer } from './target-fixtures.js';
+import { resolveHealthCheck, targetGroupSchema, type HealthCheck } from '../../../shared/model/index.js';
+import { closeAll, closedPort, garbageServer, grpcServer, silentServer, statusServer, tlsServer } from './target-fixtures.js';
 
 afterEach(closeAll);
 
@@ -84,5 +84,41 @@ describe('runHealthCheck', () => {
     const port = await silentServer();
     expect(await runHealthCheck('127.0.0.1', port, hc({}, 'TCP'))).toEqual({ ok: true });
     expect(await runHealthCheck('127.0.0.1', await closedPort(), hc({}, 'TCP'))).toMatchObject({ ok: false, reason: 'Target.FailedHealthChecks' });
+  });
+});
+
+describe('gRPC health checks', () => {
+  const grpcGroup = (healthCheck: Record<string, unknown> = {}) => targetGroupSchema.parse({ name: 'g', protocol: 'HTTP', protocolVersion: 'GRPC', healthCheck }).healthCheck;
+
+  it("default to AWS's path /AWS.ALB/healthcheck and gRPC code 12, which any live gRPC server answers", async () => {
+    const hc = grpcGroup();
+    expect(hc).toMatchObject({ path: '/AWS.ALB/healthcheck', matcher: '12' });
+    const server = await grpcServer();
+    expect(await runHealthCheck('127.0.0.1', server.port, hc, 2000, true)).toEqual({ ok: true });
+    expect(server.paths).toEqual(['/AWS.ALB/healthcheck']);
+    expect(server.headers[0]).toMatchObject({ ':method': 'POST', 'content-type': 'application/grpc', te: 'trailers' });
+  });
+
+  it('judge the grpc-status from the trailers against the matcher', async () => {
+    const server = await grpcServer();
+    const check = grpcGroup({ path: '/grpc.health.v1.Health/Check', matcher: '0' });
+    expect(await runHealthCheck('127.0.0.1', server.port, check, 2000, true)).toEqual({ ok: true });
+    const wrong = grpcGroup({ path: '/some.Service/Missing', matcher: '0-5' });
+    expect(await runHealthCheck('127.0.0.1', server.port, wrong, 2000, true)).toEqual({ ok: false, reason: 'Target.ResponseCodeMismatch', description: 'health checks failed with these gRPC codes: [12]' });
+  });
+
+  it('report Target.Timeout and Target.FailedHealthChecks as HTTP checks do', async () => {
+    const server = await grpcServer();
+    expect(await runHealthCheck('127.0.0.1', server.port, grpcGroup({ path: '/hang' }), 300, true)).toMatchObject({ ok: false, reason: 'Target.Timeout' });
+    expect(await runHealthCheck('127.0.0.1', await closedPort(), grpcGroup(), 2000, true)).toMatchObject({ ok: false, reason: 'Target.FailedHealthChecks' });
+    // An HTTP/1.1-only server is no gRPC target.
+    const plain = await statusServer(200);
+    expect(await runHealthCheck('127.0.0.1', plain.port, grpcGroup(), 2000, true)).toMatchObject({ ok: false, reason: 'Target.FailedHealthChecks' });
+  });
+
+  it('run over TLS to a self-signed certificate', async () => {
+    const server = await grpcServer(true);
+    expect(await runHealthCheck('127.0.0.1', server.port, grpcGroup({ protocol: 'HTTPS' }), 2000, true)).toEqual({ ok: true });
+    expect(server.paths).toEqual(['/AWS.ALB/healthcheck']);
   });
 });

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
+import * as http2 from 'node:http2';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { join } from 'node:path';
@@ -103,18 +104,52 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** An HTTPS server with a fresh self-signed certificate, answering `status`. */
-export async function tlsServer(status: number): Promise<CheckServer> {
+/** A fresh self-signed certificate (openssl), as many local services use. */
+async function selfSigned(): Promise<{ key: Buffer; cert: Buffer }> {
   const dir = await tempDir('berth-hc-tls-');
   closers.push(() => dir.remove());
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=self-signed.localhost', '-days', '1',
     '-keyout', join(dir.path, 'key.pem'), '-out', join(dir.path, 'cert.pem')], { stdio: 'ignore' });
+  return { key: readFileSync(join(dir.path, 'key.pem')), cert: readFileSync(join(dir.path, 'cert.pem')) };
+}
+
+/** An HTTPS server with a fresh self-signed certificate, answering `status`. */
+export async function tlsServer(status: number): Promise<CheckServer> {
   const paths: string[] = [];
   const headers: http.IncomingHttpHeaders[] = [];
-  const server = https.createServer({ key: readFileSync(join(dir.path, 'key.pem')), cert: readFileSync(join(dir.path, 'cert.pem')) }, (req, res) => {
+  const server = https.createServer(await selfSigned(), (req, res) => {
     paths.push(req.url!);
     headers.push(req.headers);
     res.writeHead(status).end();
+  });
+  return { port: await listen(server), paths, headers };
+}
+
+/**
+ * A gRPC server as health checks meet one: `/grpc.health.v1.Health/Check` answers SERVING with
+ * grpc-status 0 in the trailers, `/hang` never answers, and any other method is UNIMPLEMENTED (12)
+ * in a trailers-only answer. Plain HTTP/2 (h2c), or TLS with a self-signed certificate.
+ */
+export async function grpcServer(tls = false): Promise<CheckServer> {
+  const paths: string[] = [];
+  const headers: http.IncomingHttpHeaders[] = [];
+  const server = tls ? http2.createSecureServer(await selfSigned()) : http2.createServer();
+  server.on('stream', (stream, h) => {
+    paths.push(String(h[':path']));
+    headers.push(h as http.IncomingHttpHeaders);
+    stream.on('error', () => stream.destroy());
+    stream.resume();
+    stream.on('end', () => {
+      if (h[':path'] === '/hang') return;
+      if (h[':path'] !== '/grpc.health.v1.Health/Check') {
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '12', 'grpc-message': 'unknown method' }, { endStream: true });
+        return;
+      }
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      // HealthCheckResponse { status: SERVING }
+      stream.end(Buffer.from([0, 0, 0, 0, 2, 8, 1]));
+    });
   });
   return { port: await listen(server), paths, headers };
 }

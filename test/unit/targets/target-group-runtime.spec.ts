@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthEvent, RuntimeTarget } from '../../../main/targets/index.js';
 import { eventually } from '../../helpers/eventually.js';
-import { closeAll, closedPort, countBy, group, picks, scriptedServer, silentServer, stateOf, statusServer, target } from './target-fixtures.js';
+import { closeAll, closedPort, countBy, group, grpcServer, picks, scriptedServer, silentServer, stateOf, statusServer, target } from './target-fixtures.js';
 
 afterEach(closeAll);
 
@@ -162,6 +162,16 @@ describe('health state machine', () => {
     bad.set(200);
     await eventually(() => expect(g.snapshot().map((t) => t.health)).toEqual(['unhealthy', 'healthy', 'healthy']));
     expect(countBy(picks(g, 30))).toEqual({ b: 15, c: 15 });
+  });
+
+  it('checks a GRPC group with gRPC calls: healthy on the default code 12, unhealthy on a code outside the matcher', async () => {
+    const server = await grpcServer();
+    const g = group({ protocolVersion: 'GRPC', healthCheck: { unhealthyThresholdCount: 2 } }, FAST);
+    g.setTargets([target('a', server.port)]);
+    await eventually(() => expect(stateOf(g, 'a').health).toBe('healthy'));
+    g.configure({ ...g.config, healthCheck: { ...g.config.healthCheck, matcher: '0' } });
+    await eventually(() => expect(stateOf(g, 'a')).toMatchObject({ health: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'health checks failed with these gRPC codes: [12]' }));
+    expect(new Set(server.paths)).toEqual(new Set(['/AWS.ALB/healthcheck']));
   });
 
   it('gives a target still in its initial check no requests while another is healthy', async () => {

@@ -1,10 +1,9 @@
 # Exported by Berth (berth export --format terraform). Set the variables below, then `terraform apply`.
 # local.berth_metadata keeps what AWS cannot hold (Docker selectors, local certificates, …) for `berth import`.
 
-# WARNINGS (7): these parts of berth.yaml do not carry over to AWS as they are.
+# WARNINGS (6): these parts of berth.yaml do not carry over to AWS as they are.
 #   - [ssl-policy-default] loadBalancers[grpc].listeners[8443].sslPolicy: no sslPolicy set; exported AWS's default ELBSecurityPolicy-2016-08 explicitly
 #   - [certificate-parameter] loadBalancers[grpc].listeners[8443].certificates: served locally from Berth's local CA (auto); on AWS supply ACM certificate ARNs in variable grpc_https_8443_certificate_arn
-#   - [grpc-matcher] targetGroups[greeter].healthCheck.matcher: Berth matches HTTP status 200; AWS matches gRPC status codes on GRPC groups, so AWS's default gRPC code 12 is exported instead
 #   - [local-certificates] loadBalancers[grpc].listeners[8443].hostnames: extra host names for locally minted certificates (["grpc.example.com"]); make sure your ACM certificate covers the names you need
 #   - [docker-targets] targetGroups[greeter].targets.docker: filled from Docker (composeService greeter, containerPort 50051); on AWS, ECS registers the tasks instead — see the ECS snippet
 #   - [docker-targets] targetGroups[h2].targets.docker: filled from Docker (composeService h2, containerPort 8080); on AWS, ECS registers the tasks instead — see the ECS snippet
