@@ -12,6 +12,19 @@ interface UpOptions {
   config?: string;
   dockerHost?: string;
   control?: string;
+  trafficLimit?: number;
+}
+
+/** Most traffic records anyone may keep: 1,000,000 summaries are a few hundred MB. */
+const TRAFFIC_LIMIT_MAX = 1_000_000;
+
+function trafficLimit(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > TRAFFIC_LIMIT_MAX) {
+    process.stderr.write(`berth up: --traffic-limit takes a whole number of records from 0 (record nothing) to ${TRAFFIC_LIMIT_MAX}, not "${value}"\n`);
+    process.exit(2);
+  }
+  return n;
 }
 
 export function registerUpCommand(program: Command, dataDir: () => string): void {
@@ -21,6 +34,7 @@ export function registerUpCommand(program: Command, dataDir: () => string): void
     .option('-c, --config <file>', 'berth.yaml to load (default: ./berth.yaml; none → zero-config)')
     .option('--docker-host <url>', 'Docker endpoint, e.g. unix:///var/run/docker.sock (default: DOCKER_HOST, then the current context)')
     .option('--control <host:port>', 'where the control API and dashboard listen (default: 127.0.0.1 on a random port)')
+    .option('--traffic-limit <records>', 'traffic records kept for the live view, detail and exports (default 10000; 0 records none)', trafficLimit)
     .action(async (opts: UpOptions) => {
       if (opts.control) {
         // A mistyped or non-loopback --control is a usage error, not a Berth without its API.
@@ -36,6 +50,7 @@ export function registerUpCommand(program: Command, dataDir: () => string): void
         ...(loaded.config ? { config: loaded.config } : {}),
         ...(loaded.file ? { configFile: loaded.file } : {}),
         ...(opts.dockerHost ? { dockerHost: opts.dockerHost } : {}),
+        ...(opts.trafficLimit !== undefined ? { trafficLimit: opts.trafficLimit } : {}),
         dataDir: dataDir(),
       });
       const print = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${line}\n`);
