@@ -38,12 +38,14 @@ if (role === 'berth') {
   const gc = (globalThis as { gc?: () => void }).gc;
   process.on('message', (msg: { type: string }) => {
     if (msg.type === 'gc') {
-      // Two full collections a turn apart, so objects freed by the first one's finalisers go too.
+      // Two full collections a second apart, so objects freed by the first one's finalisers go too,
+      // and RSS read a second after the last: V8 sweeps and returns freed pages to the OS on
+      // background threads after gc() returns, so RSS read at once still counts the garbage.
       gc?.();
-      setImmediate(() => {
+      setTimeout(() => {
         gc?.();
-        process.send?.({ type: 'memory', gc: gc !== undefined, ...process.memoryUsage() });
-      });
+        setTimeout(() => process.send?.({ type: 'memory', gc: gc !== undefined, ...process.memoryUsage() }), 1000);
+      }, 1000);
     } else if (msg.type === 'streams') {
       process.send?.({ type: 'streams', ...control.eventStreams(), traffic: engine.getState().traffic });
     }
