@@ -6,6 +6,7 @@ import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket, { WebSocketServer } from 'ws';
 import { BerthEngine } from '../../../main/engine/index.js';
 import { createHandlers, type Handlers } from '../../../main/control/handlers.js';
 import { configSchema, type TrafficRecord } from '../../../shared/model/index.js';
@@ -53,6 +54,7 @@ async function recordOf(listenerPort: number, method: string, path: string): Pro
 
 beforeAll(async () => {
   target = http.createServer(echo);
+  new WebSocketServer({ server: target }).on('connection', (socket) => socket.on('message', (m) => socket.send(m)));
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   const targetPort = (target.address() as { port: number }).port;
   captured = await freePort();
@@ -132,6 +134,24 @@ describe('traffic capture', () => {
     for (const x of records) expect(Object.keys(x).filter((k) => /Headers|Body/.test(k))).toEqual([]);
   });
 
+  it('WebSocket records carry the query and the upgrade\'s headers too', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${captured}/socket?room=1`, { headers: { 'x-trace-me': 'ws' } });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    ws.send('ping');
+    await new Promise((resolve) => ws.once('message', resolve));
+    ws.close();
+    const r = await eventually(async () => {
+      const { records } = await handlers.getTraffic({ listener: `${captured}/HTTP` });
+      const x = records.find((y) => y.kind === 'websocket');
+      if (!x) throw new Error('no websocket record yet');
+      return handlers.getRequest({ id: x.id });
+    });
+    expect(r).toMatchObject({ kind: 'websocket', path: '/socket', query: 'room=1', status: 101 });
+    expect(r.requestHeaders).toMatchObject({ 'x-trace-me': 'ws', upgrade: 'websocket' });
+    expect(r.responseHeaders).toMatchObject({ upgrade: 'websocket' });
+    expect(r.responseHeaders?.['sec-websocket-accept']).toBeTruthy();
+  });
+
   it('exports HAR 1.2 that matches the requests sent, with queries and headers', async () => {
     const { text } = await handlers.exportTraffic({ format: 'har' });
     const har = harSchema.parse(JSON.parse(text));
@@ -155,7 +175,8 @@ describe('traffic capture', () => {
     const quiet = entries.find((e) => e.request.url === `http://app.localhost:${plain}/quiet?x=1`)!;
     expect(quiet.request.headers).toEqual([]);
     expect(quiet.request.queryString).toEqual([{ name: 'x', value: '1' }]);
-    expect(entries.map((e) => e.request.method).sort()).toEqual(['GET', 'GET', 'POST', 'POST', 'POST']);
+    expect(entries.map((e) => e.request.method).sort()).toEqual(['GET', 'GET', 'GET', 'POST', 'POST', 'POST']);
+    expect(entries.find((e) => e.request.url === `http://127.0.0.1:${captured}/socket?room=1`)?.response.status).toBe(101);
   });
 
   it('exports access-log lines in AWS field order', async () => {
