@@ -6,7 +6,7 @@ import * as https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Listener, LoadBalancer } from '../../shared/model/index.js';
-import { BerthError } from '../../shared/errors.js';
+import { BerthError, listenerBindError } from '../../shared/errors.js';
 import { compileRules, hostName, type Explanation, type RuleMatcher, type RuleRequest } from '../../shared/rules/index.js';
 import { compileAction, type ActionPlan } from './action-plans.js';
 import { writeRawError } from './error-responses.js';
@@ -84,7 +84,7 @@ export class HttpListener {
     await new Promise<void>((resolve, reject) => {
       const failed = (err: NodeJS.ErrnoException) => {
         server.off('listening', listening);
-        reject(new BerthError('LISTENER_BIND_FAILED', `listener ${this.id} of load balancer "${this.loadBalancer.name}" cannot listen: ${bindReason(err, listener)}`, this.where()));
+        reject(listenerBindError(err, this.loadBalancer.name, this.id, listener.address, listener.port));
       };
       const listening = () => {
         server.off('error', failed);
@@ -225,7 +225,7 @@ export class HttpListener {
       const chosen = selectTarget(plan, ctx.resolve, head.cookie, clientIp, session.startedAt);
       session.groupName = chosen.groupName;
       if (!chosen.ok) return session.reject(chosen.code, chosen.detail);
-      chosen.group.begin(chosen.target);
+      chosen.group.begin(chosen.target, session);
       session.group = chosen.group;
       session.target = chosen.target;
       session.setCookies = chosen.setCookies;
@@ -277,20 +277,6 @@ export class HttpListener {
   }
 }
 
-function bindReason(err: NodeJS.ErrnoException, listener: Listener): string {
-  const where = `${listener.address}:${listener.port}`;
-  switch (err.code) {
-    case 'EADDRINUSE':
-      return `${where} is already in use by another program or listener`;
-    case 'EACCES':
-    case 'EPERM':
-      return `binding ${where} is not permitted${listener.port < 1024 ? ' (ports below 1024 need privileges on this system)' : ''}`;
-    case 'EADDRNOTAVAIL':
-      return `${listener.address} is not an address of this machine`;
-    default:
-      return `${where}: ${err.message}`;
-  }
-}
 
 /** The Host to send for an HTTP/1.0 request that had none: the listener's own address. */
 function fallbackHost(address: string): string {

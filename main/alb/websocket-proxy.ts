@@ -7,7 +7,7 @@ import type { ClientRequest } from 'node:http';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { errorStatus, upstreamErrorCode, writeRawError, type TrafficErrorCode } from './error-responses.js';
 import type { ListenerContext } from './exchange.js';
-import type { ForwardTarget, ForwardTargetGroup } from './listener-dependencies.js';
+import type { ForwardTarget, ForwardTargetGroup, InFlightRequest } from './listener-dependencies.js';
 
 /** Node builds this instead of a plain IncomingMessage, so proxy events can find their session. */
 export interface UpgradeRequest extends IncomingMessage {
@@ -28,7 +28,7 @@ export interface SessionStart {
   requestHeaders: readonly string[] | undefined;
 }
 
-export class WebSocketSession {
+export class WebSocketSession implements InFlightRequest {
   readonly startedAt = Date.now();
   private readonly t0 = performance.now();
   status: number | undefined;
@@ -51,10 +51,20 @@ export class WebSocketSession {
     this.start.socket.destroySoon();
   }
 
+  /** The target's deregistration delay ended with the connection open: AWS closes it. */
+  deregistered(): void {
+    const { socket } = this.start;
+    if (this.recorded || socket.destroyed) return;
+    this.error = 'TARGET_DEREGISTERED';
+    if (this.status !== undefined) return void socket.destroy();
+    this.status = writeRawError(socket, 'TARGET_DEREGISTERED', `target ${this.target?.id} of target group "${this.groupName}" was deregistered and its deregistration delay ended before it answered the upgrade (listener ${this.start.ctx.listenerId})`);
+    socket.destroySoon();
+  }
+
   record(): void {
     if (this.recorded) return;
     this.recorded = true;
-    if (this.target) this.group!.end(this.target);
+    if (this.target) this.group!.end(this.target, this);
     const { ctx, socket } = this.start;
     ctx.recorder.record({
       id: ctx.recorder.nextId(),

@@ -2,10 +2,12 @@
 // requests, its requests in flight may finish within the delay, and whatever is still running when
 // the delay ends is cut — a 502 if no response had started, else the connection is closed.
 import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
 import { eventually } from '../../helpers/eventually.js';
-import { cleanup, request, startListener, startTarget, targetGroup, type TestTarget } from './alb-fixtures.js';
+import { cleanup, onCleanup, request, startListener, startTarget, targetGroup, type TestTarget } from './alb-fixtures.js';
 
 afterEach(cleanup);
 
@@ -107,5 +109,34 @@ describe('deregistration delay', () => {
     const reply = await pending;
     expect(reply.status).toBe(502);
     expect(reply.headers['x-berth-error']).toBe('TARGET_DEREGISTERED');
+  });
+
+  it('closes an open WebSocket connection when the delay ends', async () => {
+    const server = http.createServer();
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (socket) => socket.on('message', (data) => socket.send(`echo:${String(data)}`)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise((resolve) => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.close(resolve);
+    }));
+    const chat = { id: 'chat', host: '127.0.0.1', port: (server.address() as AddressInfo).port };
+    const group = targetGroup('g', [chat], { deregistrationDelaySeconds: 1 });
+    const { port, records } = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [group]);
+
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    onCleanup(() => ws.terminate());
+    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+    const closed = new Promise((resolve) => ws.once('close', resolve));
+    const answers: string[] = [];
+    ws.on('message', (data) => answers.push(String(data)));
+    group.setTargets([]);
+    // Still open while the target drains.
+    ws.send('during the delay');
+    await eventually(() => expect(answers).toEqual(['echo:during the delay']));
+    await closed;
+    await eventually(() => expect(wss.clients.size).toBe(0));
+    await eventually(() => expect(records).toMatchObject([{ kind: 'websocket', status: 101, target: 'chat', error: 'TARGET_DEREGISTERED' }]));
   });
 });
