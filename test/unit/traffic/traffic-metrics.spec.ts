@@ -93,6 +93,11 @@ describe('traffic metrics', () => {
     expect(m.series).toHaveLength(360);
     expect(m.series.every((p) => p.requests === 10)).toBe(true);
     close(m.p50, 3);
+    // The UI's 15 minutes: beyond the ten minutes of one-second points, 10 s points.
+    const quarter = recorder.metrics(900, T0 + 3_600_000 - 1).find((x) => !x.target)!;
+    expect(quarter.requests).toBe(9_000);
+    expect(quarter.series).toHaveLength(90);
+    expect(recorder.metrics(600, T0 + 3_600_000 - 1).find((x) => !x.target)!.series).toHaveLength(600);
   });
 
   it('WebSocket and L4 lifetimes count as requests but not as latency', () => {
