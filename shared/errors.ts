@@ -66,3 +66,24 @@ export function formatLocation(where: ErrorLocation | undefined): string {
   const pos = where.file ? `${where.file}${where.line ? `:${where.line}:${where.column ?? 1}` : ''}` : '';
   return [pos, where.path].filter(Boolean).join('  ');
 }
+
+/** The error every listener gives when its socket cannot bind: which listener, and why in words. */
+export function listenerBindError(err: { code?: string | undefined; message: string }, loadBalancer: string, listenerId: string, address: string, port: number, transport = ''): BerthError {
+  const where = `${address}:${port}${transport}`;
+  let reason: string;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      reason = `${where} is already in use by another program or listener`;
+      break;
+    case 'EACCES':
+    case 'EPERM':
+      reason = `binding ${where} is not permitted${port < 1024 ? ' (ports below 1024 need privileges on this system)' : ''}`;
+      break;
+    case 'EADDRNOTAVAIL':
+      reason = `${address} is not an address of this machine`;
+      break;
+    default:
+      reason = `${where}: ${err.message}`;
+  }
+  return new BerthError('LISTENER_BIND_FAILED', `listener ${listenerId} of load balancer "${loadBalancer}" cannot listen: ${reason}`, { loadBalancer, listener: listenerId });
+}

@@ -5,7 +5,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { Listener, LoadBalancer } from '../../shared/model/index.js';
-import { BerthError } from '../../shared/errors.js';
+import { listenerBindError } from '../../shared/errors.js';
 import { DeregistrationWatch } from './deregistration-watch.js';
 import { peekClientHello } from './hello-peek.js';
 import { NetworkRoutes } from './network-routes.js';
@@ -126,7 +126,7 @@ export class TcpListener {
     await new Promise<void>((resolve, reject) => {
       const failed = (err: NodeJS.ErrnoException) => {
         server.off('listening', listening);
-        reject(new BerthError('LISTENER_BIND_FAILED', `listener ${this.id} of load balancer "${this.loadBalancer.name}" cannot listen: ${bindReason(err, listener)}`, this.where()));
+        reject(listenerBindError(err, this.loadBalancer.name, this.id, listener.address, listener.port));
       };
       const listening = () => {
         server.off('error', failed);
@@ -213,19 +213,5 @@ export class TcpListener {
   }
 }
 
-function bindReason(err: NodeJS.ErrnoException, listener: Listener): string {
-  const where = `${listener.address}:${listener.port}`;
-  switch (err.code) {
-    case 'EADDRINUSE':
-      return `${where} is already in use by another program or listener`;
-    case 'EACCES':
-    case 'EPERM':
-      return `binding ${where} is not permitted${listener.port < 1024 ? ' (ports below 1024 need privileges on this system)' : ''}`;
-    case 'EADDRNOTAVAIL':
-      return `${listener.address} is not an address of this machine`;
-    default:
-      return `${where}: ${err.message}`;
-  }
-}
 
 function noop(): void {}

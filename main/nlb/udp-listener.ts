@@ -4,7 +4,7 @@
 import * as dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Listener, LoadBalancer, TrafficRecord } from '../../shared/model/index.js';
-import { BerthError } from '../../shared/errors.js';
+import { listenerBindError } from '../../shared/errors.js';
 import { FlowTable } from './udp-flow-table.js';
 import { UdpFlow, type FlowEnd, type FlowTarget, type FlowTargetGroup } from './udp-flow.js';
 
@@ -103,7 +103,7 @@ export class UdpListener {
       const failed = (err: NodeJS.ErrnoException) => {
         socket.off('listening', listening);
         socket.close();
-        reject(new BerthError('LISTENER_BIND_FAILED', `listener ${this.id} of load balancer "${this.loadBalancer.name}" cannot listen: ${bindReason(err, listener)}`, this.where()));
+        reject(listenerBindError(err, this.loadBalancer.name, this.id, listener.address, listener.port, '/udp'));
       };
       const listening = () => {
         socket.off('error', failed);
@@ -346,19 +346,5 @@ function unmapped(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
-function bindReason(err: NodeJS.ErrnoException, listener: Listener): string {
-  const where = `${listener.address}:${listener.port}/udp`;
-  switch (err.code) {
-    case 'EADDRINUSE':
-      return `${where} is already in use by another program or listener`;
-    case 'EACCES':
-    case 'EPERM':
-      return `binding ${where} is not permitted${listener.port < 1024 ? ' (ports below 1024 need privileges on this system)' : ''}`;
-    case 'EADDRNOTAVAIL':
-      return `${listener.address} is not an address of this machine`;
-    default:
-      return `${where}: ${err.message}`;
-  }
-}
 
 function noop(): void {}
