@@ -115,6 +115,16 @@ describe('traffic capture', () => {
     expect(Buffer.from(bin.responseBody!.data, 'base64')).toEqual(binary);
   });
 
+  it('a large body reaches the target whole while its first bytes are kept', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024, 'abcdefghijklmnopqrstuvwxyz');
+    const res = await send(captured, 'PUT', '/big', { 'content-type': 'text/plain' }, big);
+    expect(res.body.length).toBe(big.length);
+    expect(res.body === big.toString('utf8')).toBe(true);
+    const r = await recordOf(captured, 'PUT', '/big');
+    expect(r.requestBody).toEqual({ encoding: 'utf8', data: 'abcdefghijklmnop', bytes: 16, truncated: true });
+    expect(r.responseBody).toEqual({ encoding: 'utf8', data: 'abcdefghijklmnop', bytes: 16, truncated: true });
+  }, 30_000);
+
   it('keeps the headers of an answer Berth gives itself', async () => {
     const res = await send(captured, 'GET', '/fixed');
     expect(res.status).toBe(418);
@@ -175,7 +185,7 @@ describe('traffic capture', () => {
     const quiet = entries.find((e) => e.request.url === `http://app.localhost:${plain}/quiet?x=1`)!;
     expect(quiet.request.headers).toEqual([]);
     expect(quiet.request.queryString).toEqual([{ name: 'x', value: '1' }]);
-    expect(entries.map((e) => e.request.method).sort()).toEqual(['GET', 'GET', 'GET', 'POST', 'POST', 'POST']);
+    expect(entries.map((e) => e.request.method).sort()).toEqual(['GET', 'GET', 'GET', 'POST', 'POST', 'POST', 'PUT']);
     expect(entries.find((e) => e.request.url === `http://127.0.0.1:${captured}/socket?room=1`)?.response.status).toBe(101);
   });
 
