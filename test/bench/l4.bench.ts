@@ -4,16 +4,13 @@
 // exists; the load runs in this process, unpinned.
 //   npm run bench:l4 -- [--rounds 3] [--bulk-gb 2] [--duration 5] [--connections 16] [--udp-sockets 8]
 //                       [--udp-window 32] [--proxy-protocol on|off] [--only tcp-bulk,tcp-connections,udp] [--json FILE]
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as net from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort } from '../helpers/free-port.js';
+import { Processes, QUIET_CORES, cpuTicks, hasTaskset, machineBusyTicks, median, parseArgs, selfTicks, stop } from './bench-support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
 const args = parseArgs(process.argv.slice(2));
 const rounds = Number(args.rounds ?? 3);
 const duration = Number(args.duration ?? 5);
@@ -22,8 +19,6 @@ const connections = Number(args.connections ?? 16);
 const udpSockets = Number(args['udp-sockets'] ?? 8);
 const udpWindow = Number(args['udp-window'] ?? 32);
 const proxyProtocol = (args['proxy-protocol'] ?? 'on') === 'on' ? 'on' : 'off';
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-const QUIET_CORES = 0.25;
 
 interface Load {
   /** The figure in the scenario's unit. */
@@ -94,10 +89,8 @@ interface Result {
   foreignCores: number;
 }
 
-const children: ChildProcess[] = [];
-const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
-process.on('exit', stopAll);
-process.on('SIGINT', () => process.exit(130));
+const processes = new Processes();
+const startProcess = async (core: string, roleArgs: string[]) => (await processes.start(core, 'l4-processes.ts', roleArgs)).child;
 
 // Direct and through Berth alternate within each round and ratios are taken within a round: on a
 // shared machine the absolute figures drift between runs, the ratios much less.
@@ -134,7 +127,7 @@ try {
     perRound.push(results);
   }
 } finally {
-  stopAll();
+  for (const c of processes.all) await stop(c);
 }
 
 report(perRound);
@@ -277,12 +270,6 @@ async function udpPackets(port: number, seconds: number, sockets: number, window
   return { value: counted / elapsed, work: counted, seconds: elapsed, errors: 0 };
 }
 
-function median(values: number[]): number {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function format(value: number, unit: string): string {
   if (!Number.isFinite(value)) return '-';
@@ -324,61 +311,8 @@ function report(byRound: Result[][]) {
   if (args.json) writeFileSync(args.json, JSON.stringify({ node: process.version, pinned: hasTaskset, proxyProtocol, duration, bulkBytes, connections, udpSockets, udpWindow, summary: rows, rounds: byRound }, null, 2));
 }
 
-/** Busy clock ticks of the whole machine (all cores), from /proc/stat. */
-function machineBusyTicks(): number {
-  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
-  return user! + nice! + system! + irq! + softirq! + (steal ?? 0);
-}
 
-/** This process (the load generator), in clock ticks. */
-function selfTicks(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
 
-/** utime + stime of a process in clock ticks (100 per second on Linux), from /proc. */
-function cpuTicks(child: ChildProcess | undefined): number | undefined {
-  if (!child?.pid) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return undefined;
-  }
-}
 
-async function startProcess(core: string, roleArgs: string[]): Promise<ChildProcess> {
-  const node = [join(root, 'bin/run-ts.js'), join(here, 'l4-processes.ts'), ...roleArgs];
-  const [cmd, argv] = hasTaskset ? ['taskset', ['-c', core, process.execPath, ...node]] : [process.execPath, node];
-  const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${roleArgs[0]} did not start within 60 s`)), 60_000);
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (text: string) => {
-      if (text.includes('ready')) {
-        clearTimeout(timer);
-        ok();
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`${roleArgs[0]} exited with ${code}`)));
-  });
-  return child;
-}
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((ok) => {
-    if (child.exitCode !== null) return ok();
-    child.once('exit', () => ok());
-    child.kill('SIGTERM');
-  });
-}
 
-function parseArgs(argv: string[]): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) out[a.slice(2)] = argv[i + 1]?.startsWith('--') === false ? argv[++i] : 'true';
-  }
-  return out;
-}

@@ -2,18 +2,15 @@
 // 10,000 rules (the request matching the last), and through the bare proxy libraries for reference.
 // Target and proxy run in their own processes, pinned to cores 0 and 1 when taskset exists.
 //   npm run bench:l7 -- [--duration 10] [--rounds 3] [--connections 32] [--only direct,berth-1,…] [--profile DIR] [--json FILE]
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { freePort } from '../helpers/free-port.js';
+import { Processes, QUIET_CORES, cpuTicks, hasTaskset, machineBusyTicks, median, parseArgs, selfAndChildrenTicks, stop, wrk } from './bench-support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
 const args = parseArgs(process.argv.slice(2));
 const duration = Number(args.duration ?? 10);
 const connections = Number(args.connections ?? 32);
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 if (spawnSync('wrk', ['--version']).error) {
   console.error('wrk is not installed (Debian: apt-get install wrk)');
   process.exit(1);
@@ -49,15 +46,13 @@ interface Result {
   errors: number;
 }
 
-const children: ChildProcess[] = [];
-const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
-process.on('exit', stopAll);
-process.on('SIGINT', () => process.exit(130));
+const processes = new Processes();
+const startProcess = async (core: string, roleArgs: string[], profileDir?: string) =>
+  (await processes.start(core, 'l7-processes.ts', roleArgs, { nodeFlags: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [] })).child;
 
 // Scenarios run in rounds (direct first in each), and ratios are taken within a round: on a shared
 // machine the absolute figures drift between runs, the ratios much less.
 const rounds = Number(args.rounds ?? 3);
-const QUIET_CORES = 0.25;
 const perRound: Result[][] = [];
 try {
   const targetPort = await freePort();
@@ -88,7 +83,7 @@ try {
     perRound.push(results);
   }
 } finally {
-  stopAll();
+  for (const c of processes.all) await stop(c);
 }
 
 report(perRound);
@@ -106,12 +101,6 @@ function measure(name: string, url: string, host: string, target: ChildProcess, 
   return { name, rps: load.rps, p50: load.p50, p99: load.p99, latencyP50: single.p50, latencyP99: single.p99, cpuPerRequestUs, foreignCores, errors: load.errors + single.errors };
 }
 
-function median(values: number[]): number {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function report(byRound: Result[][]) {
   const names = byRound[0]!.map((r) => r.name);
@@ -151,78 +140,10 @@ function report(byRound: Result[][]) {
   if (args.json) writeFileSync(args.json, JSON.stringify({ connections, duration, node: process.version, pinned: hasTaskset, summary: rows, rounds: byRound }, null, 2));
 }
 
-/** Runs wrk and reads requests/s and the latency percentiles (in ms) from its --latency output. */
-function wrk(url: string, host: string, seconds: number, conns: number): { rps: number; p50: number; p99: number; errors: number } {
-  const run = spawnSync('wrk', ['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`, url], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr || run.stdout}`);
-  const out = run.stdout;
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-  const pct = (p: string) => toMs(new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out));
-  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0);
-  return { rps, p50: pct('50'), p99: pct('99'), errors };
-}
 
-/** Busy clock ticks of the whole machine (all cores), from /proc/stat. */
-function machineBusyTicks(): number {
-  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
-  return user! + nice! + system! + irq! + softirq! + (steal ?? 0);
-}
 
-/** This process plus its finished children (wrk runs as one), in clock ticks. */
-function selfAndChildrenTicks(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-}
 
-/** utime + stime of a process in clock ticks (100 per second on Linux), from /proc. */
-function cpuTicks(child: ChildProcess | undefined): number | undefined {
-  if (!child?.pid) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return undefined;
-  }
-}
 
-function toMs(m: RegExpExecArray | null): number {
-  if (!m) return NaN;
-  const v = Number(m[1]);
-  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
-}
 
-async function startProcess(core: string, roleArgs: string[], profileDir?: string): Promise<ChildProcess> {
-  const node = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []), join(root, 'bin/run-ts.js'), join(here, 'l7-processes.ts'), ...roleArgs];
-  const [cmd, argv] = hasTaskset ? ['taskset', ['-c', core, process.execPath, ...node]] : [process.execPath, node];
-  const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${roleArgs[0]} did not start within 60 s`)), 60_000);
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (text: string) => {
-      if (text.includes('ready')) {
-        clearTimeout(timer);
-        ok();
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`${roleArgs[0]} exited with ${code}`)));
-  });
-  return child;
-}
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((ok) => {
-    if (child.exitCode !== null) return ok();
-    child.once('exit', () => ok());
-    child.kill('SIGTERM');
-  });
-}
 
-function parseArgs(argv: string[]): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) out[a.slice(2)] = argv[i + 1]?.startsWith('--') === false ? argv[++i] : 'true';
-  }
-  return out;
-}

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { freePort } from '../helpers/free-port.js';
+import { Processes, QUIET_CORES, cpuTicks, hasTaskset, machineBusyTicks, median, parseArgs, selfAndChildrenTicks, stop, wrk as wrkFor } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -20,7 +21,6 @@ const rounds = Number(args.rounds ?? 3);
 const connections = Number(args.connections ?? 32);
 const pacedSeconds = Number(args.paced ?? 60);
 const rate = Number(args.rate ?? 2000);
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 if (spawnSync('wrk', ['--version']).error) {
   console.error('wrk is not installed (Debian: apt-get install wrk)');
   process.exit(1);
@@ -29,8 +29,6 @@ const HOST = 'app.bench.localhost';
 const PATH = '/api/v9/items';
 /** Seconds of paced load without a subscriber before the "before" memory measurement. */
 const PACED_WARMUP_S = 10;
-/** A run with more CPU than this used by other work on the machine is repeated (twice at most). */
-const QUIET_CORES = 0.25;
 
 interface Run {
   rps: number;
@@ -66,10 +64,10 @@ interface PacerResult {
   p99: number;
 }
 
-const children: ChildProcess[] = [];
-const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
-process.on('exit', stopAll);
-process.on('SIGINT', () => process.exit(130));
+const processes = new Processes();
+const children = processes.all;
+const startProcess = (core: string, script: string, roleArgs: string[], nodeFlags: string[] = []) => processes.start(core, script, roleArgs, { nodeFlags, ipc: true });
+const wrk = (url: string, seconds: number, conns: number) => wrkFor(url, HOST, seconds, conns);
 
 const recording: { on: Run; off: Run }[] = [];
 const subscriber: { without: Run; with: Run; dropped: number }[] = [];
@@ -172,7 +170,7 @@ try {
   slow.ws.terminate();
   paced = { result, before, after, rss, buffered, dropped: [...droppedOf.values()].reduce((a, b) => a + b, 0), reconnects, closedBehind: last.closedBehind - closedBefore, foreignCores };
 } finally {
-  stopAll();
+  for (const c of children) await stop(c);
 }
 
 report();
@@ -221,12 +219,6 @@ function sparkline(values: number[]): string {
   return values.map((v) => bars[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * (bars.length - 1))]).join('');
 }
 
-function median(values: number[]): number {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** A saturating wrk run, repeated (twice at most) while other work disturbed it; the least disturbed is kept. */
 async function measureQuiet(url: string, own: ChildProcess[], around?: { before(): Promise<void>; after(run: Run): Promise<void> }): Promise<Run> {
@@ -244,22 +236,7 @@ async function measureQuiet(url: string, own: ChildProcess[], around?: { before(
   return best!;
 }
 
-/** Runs wrk and reads requests/s and the latency percentiles (in ms) from its --latency output. */
-function wrk(url: string, seconds: number, conns: number): Omit<Run, 'foreignCores'> {
-  const run = spawnSync('wrk', ['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', '-H', `Host: ${HOST}`, url], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr || run.stdout}`);
-  const out = run.stdout;
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-  const pct = (p: string) => toMs(new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out));
-  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0);
-  return { rps, p50: pct('50'), p99: pct('99'), errors };
-}
 
-function toMs(m: RegExpExecArray | null): number {
-  if (!m) return NaN;
-  const v = Number(m[1]);
-  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
-}
 
 /** A subscriber that authenticates, takes the first message, and then stops reading its socket. */
 async function slowSubscriber(controlUrl: string, token: string): Promise<{ ws: WebSocket; label: string }> {
@@ -308,51 +285,9 @@ function rssOf(child: ChildProcess): number {
   return Number(kb) * 1024;
 }
 
-/** Busy clock ticks of the whole machine (all cores), from /proc/stat. */
-function machineBusyTicks(): number {
-  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
-  return user! + nice! + system! + irq! + softirq! + (steal ?? 0);
-}
 
-/** This process plus its finished children (wrk and the pacer), in clock ticks. */
-function selfAndChildrenTicks(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-}
 
-/** utime + stime of a process in clock ticks (100 per second on Linux), from /proc. */
-function cpuTicks(child: ChildProcess | undefined): number | undefined {
-  if (!child?.pid) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return undefined;
-  }
-}
 
-/** Starts a role of a process script, pinned to `core`, with an IPC channel; resolves on its `ready` line. */
-async function startProcess(core: string, script: string, roleArgs: string[], nodeFlags: string[] = []): Promise<{ child: ChildProcess; ready: string }> {
-  const node = [...nodeFlags, join(root, 'bin/run-ts.js'), join(here, script), ...roleArgs];
-  const [cmd, argv] = hasTaskset ? ['taskset', ['-c', core, process.execPath, ...node]] : [process.execPath, node];
-  const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  children.push(child);
-  const ready = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${roleArgs[0]} did not start within 60 s`)), 60_000);
-    let text = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      text += chunk;
-      const line = text.split('\n').find((l) => l.startsWith('ready'));
-      if (line) {
-        clearTimeout(timer);
-        ok(line.trim());
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`${roleArgs[0]} exited with ${code}`)));
-  });
-  return { child, ready };
-}
 
 /** The paced client in its own (unpinned) process: `started` once it sends, `result` once it has exited. */
 function startPacer(port: number, requestsPerSecond: number, seconds: number, conns: number): { started: Promise<void>; result: Promise<PacerResult> } {
@@ -377,19 +312,4 @@ function startPacer(port: number, requestsPerSecond: number, seconds: number, co
   return { started, result };
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((ok) => {
-    if (child.exitCode !== null) return ok();
-    child.once('exit', () => ok());
-    child.kill('SIGTERM');
-  });
-}
 
-function parseArgs(argv: string[]): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) out[a.slice(2)] = argv[i + 1]?.startsWith('--') === false ? argv[++i] : 'true';
-  }
-  return out;
-}
