@@ -1,8 +1,9 @@
 // Writes a file so that a crash at any moment leaves either the old or the new content, never a
 // truncated mix: a temp file in the same folder (so rename stays on one file system), fsync, rename
-// over the old one, fsync the folder so the rename itself survives a power cut.
+// over the old one, fsync the folder so the rename itself survives a power cut. The one atomic write
+// of the product: berth.yaml, the control endpoint file, exports, and the CA and certificate files.
 import { randomBytes } from 'node:crypto';
-import { link, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -10,12 +11,15 @@ export interface AtomicWriteOptions {
   mode?: number;
   /** Fail with EEXIST instead of replacing an existing file (link, which refuses, instead of rename). */
   exclusive?: boolean;
+  /** Create the folder (and its parents) if missing, with this mode: 0o700 for the CA's data folder. */
+  folderMode?: number;
 }
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   // A berth.yaml symlinked from a dotfiles folder stays a symlink: the file it points at is replaced.
   const target = await realpath(file).catch(() => file);
   const dir = dirname(target);
+  if (options.folderMode !== undefined) await mkdir(dir, { recursive: true, mode: options.folderMode });
   const mode = options.mode ?? (await stat(target).then((s) => s.mode & 0o7777, () => 0o644));
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 

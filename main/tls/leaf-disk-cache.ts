@@ -4,7 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../config/atomic-write.js';
 import type { CertificateNames } from './host-names.js';
 import type { LocalCa } from './local-ca.js';
 
@@ -52,7 +52,7 @@ export class LeafDiskCache {
   }
 
   write(names: CertificateNames, leaf: CachedLeaf): Promise<void> {
-    return writeFileAtomic(this.fileFor(names), `${leaf.keyPem}${leaf.certPem}`, { mode: 0o600 });
+    return writeFileAtomic(this.fileFor(names), `${leaf.keyPem}${leaf.certPem}`, { mode: 0o600, folderMode: 0o700 });
   }
 }
 

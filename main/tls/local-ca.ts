@@ -7,7 +7,7 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../config/atomic-write.js';
 import { nameConstraintsExtension, permittedNames, readPermittedNames, type PermittedNames } from './name-constraints.js';
 import { TlsError, reasonOf } from './tls-error.js';
 import { SHA256_WITH_RSA, UTF8_STRING, derToPem, fromDerRaw, pkiEncoders, toBinary, fingerprint256, randomSerialHex, signCertificate } from './x509-encoding.js';
@@ -190,8 +190,8 @@ export async function createCa(dataDir: string, options: CreateCaOptions = {}): 
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   if (options.replace) await removeCa(dataDir);
   // Key first: a crash in between leaves an incomplete CA, which is reported, never half-used.
-  await writeFileAtomic(paths.key, keyPem, { mode: 0o600, exclusive: true });
-  await writeFileAtomic(paths.cert, certPem, { mode: 0o644, exclusive: true });
+  await writeFileAtomic(paths.key, keyPem, { mode: 0o600, exclusive: true, folderMode: 0o700 });
+  await writeFileAtomic(paths.cert, certPem, { mode: 0o644, exclusive: true, folderMode: 0o700 });
   return parseCa(paths, certPem, keyPem, now);
 }
 

@@ -123,6 +123,15 @@ describe('atomic writes', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
+  it('create a missing private folder, and a private file in it, for the CA key', async () => {
+    const { dir } = fileWith('a: 1\n');
+    const key = join(dir, 'data', 'ca', 'ca-key.pem');
+    await writeFileAtomic(key, 'secret', { mode: 0o600, exclusive: true, folderMode: 0o700 });
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'data', 'ca')).mode & 0o777).toBe(0o700);
+    expect(readdirSync(join(dir, 'data', 'ca'))).toEqual(['ca-key.pem']);
+  });
+
   it('replace the target of a symlink, not the link', async () => {
     const { dir, file } = fileWith('a: 1\n');
     const link = join(dir, 'linked.yaml');
