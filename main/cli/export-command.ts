@@ -1,13 +1,16 @@
 // `berth export` and `berth import`: berth.yaml ⇄ CloudFormation / Terraform. The conversions are
 // pure (main/export); this file reads and writes the files, prints warnings and problems on stderr,
 // and asks before using a Docker selector Berth only guessed.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import { parse } from 'yaml';
-import { configSchema, type BerthConfig, type DockerSelector } from '../../shared/model/index.js';
+import type { BerthConfig, DockerSelector } from '../../shared/model/index.js';
 import { composeServices, configToYaml, exportConfig, importConfig, warningLine, type ImportProblem } from '../export/index.js';
+import { writeFileAtomic } from '../config/atomic-write.js';
+import { formatProblem as formatConfigProblem } from '../config/load-config.js';
+import { validateFile } from '../config/validate.js';
+import { findConfigFile } from './config-option.js';
 
 export interface CommandIo {
   stdout: (text: string) => void;
@@ -31,13 +34,6 @@ async function ttyConfirm(question: string): Promise<boolean> {
   }
 }
 
-/** Write-then-rename, so an interrupted run never leaves half a file where a good one was. */
-function writeAtomic(file: string, text: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 class CommandError extends Error {}
 
 export interface ExportOptions {
@@ -48,30 +44,33 @@ export interface ExportOptions {
   ecsOut?: string;
 }
 
-function loadConfig(option: string | undefined): { file: string; config: BerthConfig } {
-  const file = resolve(option ?? 'berth.yaml');
-  if (!existsSync(file)) throw new CommandError(`${file} not found${option ? '' : ' (use -c FILE)'}`);
-  const result = configSchema.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `${file}  ${i.path.join('.')}: ${i.message}`);
-    throw new CommandError(`${lines.join('\n')}\n${result.error.issues.length} problem(s) in ${file}; nothing exported (run berth validate for positions)`);
-  }
-  return { file, config: result.data };
+/**
+ * berth.yaml through the loader `berth validate` and `berth up` use (validateFile), so a bad file is
+ * reported the same way everywhere: FILE:LINE:COL  path  message, labelled with the name as given.
+ */
+async function loadConfig(option: string | undefined, io: CommandIo): Promise<BerthConfig> {
+  if (!findConfigFile(option)) throw new CommandError(`${resolve('berth.yaml')} not found (use -c FILE)`);
+  const label = option ?? 'berth.yaml';
+  const result = await validateFile(label);
+  if (result.ok) return result.config;
+  for (const p of result.problems) io.stderr(`${formatConfigProblem(p)}\n`);
+  const n = result.problems.length;
+  throw new CommandError(`${n} problem${n === 1 ? '' : 's'} in ${label}; nothing exported`);
 }
 
 /** `berth export`; returns the process exit code. */
 export async function runExport(opts: ExportOptions, io: CommandIo = processIo()): Promise<number> {
   try {
-    const { config } = loadConfig(opts.config);
+    const config = await loadConfig(opts.config, io);
     const syntax = opts.syntax ?? (opts.out && extname(opts.out).toLowerCase() === '.json' ? 'json' : 'yaml');
     const result = exportConfig(config, { format: opts.format, syntax });
     for (const w of result.warnings) io.stderr(`berth export: ${warningLine(w)}\n`);
-    if (opts.out) writeAtomic(resolve(opts.out), result.text);
+    if (opts.out) await writeFileAtomic(resolve(opts.out), result.text);
     else io.stdout(result.text);
     if (result.ecs) {
       const ecsFile = opts.ecsOut ?? (opts.out ? join(dirname(opts.out), `${basename(opts.out, extname(opts.out))}.ecs${extname(result.ecs.suggestedName)}`) : undefined);
       if (ecsFile) {
-        writeAtomic(resolve(ecsFile), result.ecs.text);
+        await writeFileAtomic(resolve(ecsFile), result.ecs.text);
         io.stderr(`berth export: ECS wiring for the Docker-filled target groups written to ${ecsFile}\n`);
       } else {
         io.stderr('berth export: ECS wiring for the Docker-filled target groups not written; use --out or --ecs-out FILE\n');
@@ -146,7 +145,7 @@ export async function runImport(file: string, opts: ImportCommandOptions, io: Co
     const header = [` Imported by Berth from ${basename(file)} (berth import).`, ...result.problems.map((p) => ` ${formatProblem(basename(file), p)}`)].join('\n');
     const yaml = configToYaml(result.config, header);
     if (opts.out) {
-      writeAtomic(resolve(opts.out), yaml);
+      await writeFileAtomic(resolve(opts.out), yaml);
       io.stderr(`berth import: wrote ${opts.out}\n`);
     } else {
       io.stdout(yaml);

@@ -52,14 +52,38 @@ describe('berth export', () => {
     expect(io.out).toBe('');
   });
 
-  it('refuses an invalid config, naming the problem', async () => {
+  it('refuses an invalid config with the FILE:LINE:COL problems berth validate prints', async () => {
     const bad = join(dir.path, 'berth.yaml');
     writeFileSync(bad, 'loadBalancers:\n  - name: web\n    listeners:\n      - { port: 80, protocol: HTTP, defaultAction: { forward: missing } }\n');
     const io = capture();
     expect(await runExport({ format: 'terraform', config: bad }, io)).toBe(1);
-    expect(io.err).toContain('no target group named "missing"');
-    expect(await runExport({ format: 'terraform', config: join(dir.path, 'nope.yaml') }, io)).toBe(1);
-    expect(io.err).toContain('nope.yaml not found');
+    expect(io.err).toContain(`${bad}:4:63  loadBalancers[0].listeners[0].defaultAction.forward  no target group named "missing"\n`);
+    expect(io.err).toContain(`berth export: 1 problem in ${bad}; nothing exported`);
+    expect(io.out).toBe('');
+    const missing = join(dir.path, 'nope.yaml');
+    expect(await runExport({ format: 'terraform', config: missing }, io)).toBe(1);
+    expect(io.err).toContain(`${missing}:1:1  (file)  no such file`);
+  });
+
+  it('checks the PEM files listeners name, as berth up does, and writes nothing', async () => {
+    const file = join(dir.path, 'berth.yaml');
+    writeFileSync(file, [
+      'loadBalancers:',
+      '  - name: web',
+      '    listeners:',
+      '      - port: 8443',
+      '        protocol: HTTPS',
+      '        certificates: [{ certFile: web.pem, keyFile: web-key.pem }]',
+      '        defaultAction: { fixedResponse: { statusCode: 200 } }',
+      '',
+    ].join('\n'));
+    const out = join(dir.path, 'stack.yaml');
+    const io = capture();
+    expect(await runExport({ format: 'cloudformation', config: file, out }, io)).toBe(1);
+    expect(io.err).toContain(`${file}:6:36  loadBalancers[0].listeners[0].certificates[0].certFile  no such file: web.pem\n`);
+    expect(io.err).toContain(`${file}:6:54  loadBalancers[0].listeners[0].certificates[0].keyFile  no such file: web-key.pem\n`);
+    expect(io.err).toContain('2 problems in');
+    expect(existsSync(out)).toBe(false);
   });
 });
 
@@ -152,5 +176,18 @@ describe('bin/berth.js', () => {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, 'export', '--format', 'terraform', '-c', fixturePath('02-minimal-http.yaml')]);
     expect(stdout).toContain('resource "aws_lb" "app"');
     expect(stderr).toContain('[docker-targets]');
+  });
+
+  it('reports a bad berth.yaml as berth validate does and exits 1', async () => {
+    const bin = new URL('../../../bin/berth.js', import.meta.url).pathname;
+    writeFileSync(join(dir.path, 'berth.yaml'), 'loadBalancers:\n  - name: web\n    listeners:\n      - { port: 80, protocol: HTTP, defaultAction: { forward: missing } }\n');
+    const run = (args: string[]) => promisify(execFile)(process.execPath, [bin, ...args], { cwd: dir.path }).then(() => ({ code: 0, stdout: '', stderr: '' }), (e: { code: number; stdout: string; stderr: string }) => e);
+    const exported = await run(['export', '--format', 'cloudformation', '--out', 'stack.yaml']);
+    expect(exported.code).toBe(1);
+    expect(exported.stderr).toContain('berth.yaml:4:63  loadBalancers[0].listeners[0].defaultAction.forward  no target group named "missing"\n');
+    expect(exported.stderr).toContain('berth export: 1 problem in berth.yaml; nothing exported');
+    expect(existsSync(join(dir.path, 'stack.yaml'))).toBe(false);
+    const validated = await run(['validate']);
+    expect(validated.stdout).toContain('berth.yaml:4:63  loadBalancers[0].listeners[0].defaultAction.forward  no target group named "missing"');
   });
 });
