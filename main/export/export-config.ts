@@ -30,14 +30,14 @@ export function exportConfig(config: BerthConfig, options: ExportOptions): Expor
   }
   const { warnings } = plan;
   if (options.format === 'terraform') {
-    const ecs = ecsTerraformSnippet(config, plan);
+    const ecs = ecsTerraformSnippet(plan.exported, plan);
     return { text: terraformText(plan, formatWarnings(warnings, '# ')), warnings, ...(ecs ? { ecs: { text: ecs, suggestedName: 'ecs.tf' } } : {}) };
   }
   const json = options.syntax === 'json';
   const header = formatWarnings(warnings, '');
   const template = cloudFormationTemplate(plan, json ? header.split('\n').filter(Boolean) : undefined);
   const text = json ? templateToJson(template) : templateToYaml(template, cfnHeader(header));
-  const ecs = ecsCloudFormationSnippet(config, plan, options.syntax ?? 'yaml');
+  const ecs = ecsCloudFormationSnippet(plan.exported, plan, options.syntax ?? 'yaml');
   return { text, warnings, ...(ecs ? { ecs: { text: ecs, suggestedName: json ? 'ecs.json' : 'ecs.yaml' } } : {}) };
 }
 

@@ -13,6 +13,8 @@ export interface LocalEntry {
   unset?: true;
   /** A whole item that was not exported: insert `value` at this index of the array at `path`. */
   insertAt?: number;
+  /** An item the export added (a keyed path, e.g. `targetGroups[api-admin]`): take it out again. */
+  remove?: true;
 }
 
 export const LOCAL_SETTINGS_VERSION = 1;
@@ -25,6 +27,7 @@ export const localSettingsSchema = z.strictObject({
       value: z.unknown().optional(),
       unset: z.literal(true).optional(),
       insertAt: z.number().int().min(0).optional(),
+      remove: z.literal(true).optional(),
     }),
   ),
 });
@@ -131,18 +134,28 @@ export function readLocalPath(root: unknown, path: string): unknown {
 }
 
 /**
- * Applies entries to a config object in place (values first, then insertions in index order).
+ * Applies entries to a config object in place (values first, then removals, then insertions in index
+ * order: insertion indices count the items of berth.yaml, which holds none of the removed ones).
  * Returns the paths that no longer lead anywhere, e.g. after someone edited the exported file.
  */
 export function applyLocalEntries(config: Obj, entries: LocalEntry[]): string[] {
   const unresolved: string[] = [];
-  const values = entries.filter((e) => e.insertAt === undefined);
+  const values = entries.filter((e) => e.insertAt === undefined && !e.remove);
+  const removals = entries.filter((e) => e.remove);
   const inserts = entries.filter((e) => e.insertAt !== undefined).sort((x, y) => x.insertAt! - y.insertAt!);
-  for (const e of [...values, ...inserts]) {
+  for (const e of [...values, ...removals, ...inserts]) {
     const segments = parsePath(e.path);
     const last = segments?.pop();
     const parent = segments && walk(config, segments);
-    if (!last || !parent || (last.key !== undefined && e.insertAt === undefined)) {
+    if (e.remove && last?.key !== undefined && parent) {
+      const list = parent[last.name];
+      const key = KEYS[last.name];
+      const at = key && Array.isArray(list) ? (list as Obj[]).findIndex((item) => key(item) === last.key) : -1;
+      if (at < 0) unresolved.push(e.path);
+      else (list as unknown[]).splice(at, 1);
+      continue;
+    }
+    if (!last || !parent || e.remove || (last.key !== undefined && e.insertAt === undefined)) {
       unresolved.push(e.path);
       continue;
     }

@@ -28,6 +28,8 @@ export interface ExportPlan {
   securityGroups: Map<string, ExportInput>;
   local: LocalEntry[];
   warnings: ExportWarning[];
+  /** The config as exported: without what AWS cannot hold, shared target groups split per load balancer. */
+  exported: BerthConfig;
 }
 
 /** AWS's default when a listener names none (API, CLI and CloudFormation alike). */
@@ -36,10 +38,11 @@ export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
 export function planExport(config: BerthConfig, format: ExportFormat): ExportPlan {
   const warnings: ExportWarning[] = [];
   const { exportable, inserts } = splitExportable(config, warnings);
+  const merges = splitSharedTargetGroups(exportable, warnings);
   const ids = new NameRegistry();
   const tfNames = new Map<string, NameRegistry>();
   const tf = (type: string, wanted: string) => (tfNames.get(type) ?? tfNames.set(type, new NameRegistry(64)).get(type)!).claim(wanted);
-  const plan: ExportPlan = { model: emptyModel(), inputs: [], subnets: new Map(), securityGroups: new Map(), local: [], warnings };
+  const plan: ExportPlan = { model: emptyModel(), inputs: [], subnets: new Map(), securityGroups: new Map(), local: [], warnings, exported: exportable };
   const input = (kind: ExportInput['kind'], key: string, tfName: string, description: string): ExportInput => {
     const i = { key: ids.claim(key), tfName: tf('variable', tfName), kind, description };
     plan.inputs.push(i);
@@ -93,7 +96,7 @@ export function planExport(config: BerthConfig, format: ExportFormat): ExportPla
   const diffs = diffConfigs(jsonClone(exportable), rebuilt);
   for (const d of diffs) warnings.push(...warningForEntry(d, (path) => readLocalPath(rebuilt, path)));
   warnings.push(...localOnlyWarnings(config));
-  plan.local = [...renames, ...diffs, ...inserts];
+  plan.local = [...renames, ...diffs, ...merges, ...inserts];
 
   const check = jsonClone(parsed.data) as unknown as Record<string, unknown>;
   applyLocalEntries(check, plan.local);
@@ -157,6 +160,55 @@ function addListener(plan: ExportPlan, lb: LoadBalancer, lbRes: ElbLoadBalancer,
       actions: [actionToModel(rule.action, tgRef)],
     });
   }
+}
+
+/**
+ * AWS associates a target group with one load balancer (elbv2-model.md 4.1, ALB and NLB alike), while
+ * Berth lets several share one. Every further load balancer forwarding to a group gets its own copy
+ * (same settings, same targets; ECS registers the tasks with each), and the metadata merges them back.
+ */
+function splitSharedTargetGroups(exportable: BerthConfig, warnings: ExportWarning[]): LocalEntry[] {
+  const entries: LocalEntry[] = [];
+  const taken = new Set(exportable.targetGroups.map((tg) => tg.name));
+  const owner = new Map<string, string>();
+  const copies = new Map<string, string>();
+  const originals = exportable.targetGroups.map((tg) => jsonClone(tg));
+  for (const lb of exportable.loadBalancers) {
+    for (const l of lb.listeners) {
+      const lp = `loadBalancers[${lb.name}].listeners[${l.port}]`;
+      const actions = [{ path: `${lp}.defaultAction`, action: l.defaultAction }, ...l.rules.map((r) => ({ path: `${lp}.rules[${r.priority}].action`, action: r.action }))];
+      for (const { path, action } of actions) {
+        const forward = action.forward;
+        if (!forward) continue;
+        const before = jsonClone(forward.targetGroups);
+        for (const ref of forward.targetGroups) {
+          const first = owner.get(ref.name) ?? (owner.set(ref.name, lb.name), lb.name);
+          if (first === lb.name) continue;
+          const key = `${ref.name}\0${lb.name}`;
+          let copy = copies.get(key);
+          if (!copy) {
+            copy = copyName(ref.name, lb.name, taken);
+            copies.set(key, copy);
+            exportable.targetGroups.push({ ...jsonClone(originals.find((tg) => tg.name === ref.name)!), name: copy });
+            entries.push({ path: `targetGroups[${copy}]`, remove: true });
+            warnings.push({ code: 'target-group-split', path: `targetGroups[${ref.name}]`, message: `serves load balancers ${first} and ${lb.name}; AWS associates a target group with one load balancer, so ${lb.name} forwards to the copy ${copy} (same settings and targets) — berth import merges them back` });
+          }
+          ref.name = copy;
+        }
+        if (!deepEqual(before, forward.targetGroups)) entries.push({ path: `${path}.forward.targetGroups`, value: before });
+      }
+    }
+  }
+  return entries;
+}
+
+/** `api` used by load balancer `admin` → `api-admin`, within AWS's 32 characters and unique. */
+function copyName(group: string, lb: string, taken: Set<string>): string {
+  const base = `${group}-${lb}`.slice(0, 32).replace(/-+$/, '');
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 31 - String(n).length).replace(/-+$/, '')}-${n}`;
+  taken.add(name);
+  return name;
 }
 
 /** Drops what AWS cannot hold at all (disabled items, SNI rules, a second listener on a port) as inserts. */

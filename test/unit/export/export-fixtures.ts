@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { expect } from 'vitest';
 import { configSchema, type BerthConfig } from '../../../shared/model/index.js';
-import { exportConfig, type ExportResult } from '../../../main/export/index.js';
+import { exportConfig, parseTemplate, templateToYaml, type ExportResult } from '../../../main/export/index.js';
+import { templateToJson } from '../../../main/export/cfn-yaml.js';
 
 const fixtures = new URL('../../fixtures/export/', import.meta.url);
 const golden = new URL('../../golden/export/', import.meta.url);
@@ -63,4 +64,18 @@ export function expectGolden(relative: string, actual: string): void {
   }
   if (!existsSync(file)) throw new Error(`no golden file ${relative}; run UPDATE_GOLDEN=1 npx vitest run test/unit/export`);
   expect(actual, `golden ${relative} (UPDATE_GOLDEN=1 rewrites it)`).toBe(readFileSync(file, 'utf8'));
+}
+
+/** An export as AWS keeps it: without the Berth metadata (Metadata.Berth, local.berth_metadata). */
+export function withoutMetadata(text: string, format: 'cloudformation' | 'terraform'): string {
+  if (format === 'terraform') {
+    const bare = text.replace(/\n# Berth's local-only settings[^\n]*\nlocals \{\n[\s\S]*?\n\}\n/, '\n');
+    if (bare === text || /berth_metadata\s*=/.test(bare)) throw new Error('no Berth metadata block found in the Terraform export');
+    return bare;
+  }
+  const template = parseTemplate(text).template as { Metadata?: Record<string, unknown> };
+  if (!template.Metadata?.Berth) throw new Error('no Metadata.Berth in the CloudFormation export');
+  delete template.Metadata.Berth;
+  if (Object.keys(template.Metadata).length === 0) delete template.Metadata;
+  return text.trimStart().startsWith('{') ? templateToJson(template) : templateToYaml(template, '');
 }

@@ -36,6 +36,17 @@ describe('local settings', () => {
     expect(applyLocalEntries(structuredClone(rebuilt), [{ path: 'targetGroups[gone].port', value: 1 }, { path: 'not a path!', value: 1 }])).toEqual(['targetGroups[gone].port', 'not a path!']);
   });
 
+  it('takes out the items the export added, before inserting, and reports one already gone', () => {
+    const target = { targetGroups: [{ name: 'users' }, { name: 'users-admin' }], loadBalancers: [] as unknown[] };
+    const stale = applyLocalEntries(target, [
+      { path: 'targetGroups[users-admin]', remove: true },
+      { path: 'targetGroups[never-there]', remove: true },
+      { path: 'loadBalancers', insertAt: 0, value: { name: 'off' } },
+    ]);
+    expect(stale).toEqual(['targetGroups[never-there]']);
+    expect(target).toEqual({ targetGroups: [{ name: 'users' }], loadBalancers: [{ name: 'off' }] });
+  });
+
   it('refuses configs whose keyed items differ, which would be an exporter bug', () => {
     expect(() => diffConfigs({ targetGroups: [{ name: 'a' }] }, { targetGroups: [{ name: 'b' }] })).toThrow(/reads back as \[b\] instead of \[a\]/);
   });
