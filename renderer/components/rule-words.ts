@@ -11,7 +11,7 @@ export function conditionsInWords(c: Conditions): string[] {
   for (const h of c.httpHeader ?? []) out.push(`header ${h.name} is ${list(h.values)}`);
   if (c.queryString) out.push(`query has ${c.queryString.map((q) => (q.key ? `${q.key}=${q.value}` : `value ${q.value}`)).join(' or ')}`);
   if (c.sourceIp) out.push(`client IP in ${c.sourceIp.join(' or ')}`);
-  if (c.sni) out.push(`TLS server name is ${list(c.sni)}`);
+  if (c.sni) out.push(`TLS name (SNI) is ${list(c.sni)}`);
   return out;
 }
 
@@ -33,6 +33,14 @@ export function actionInWords(a: Action): string {
     return `respond ${f.statusCode}${f.messageBody ? ` "${f.messageBody.length > 40 ? `${f.messageBody.slice(0, 40)}…` : f.messageBody}"` : ''}`;
   }
   return 'no action';
+}
+
+/** What a listener's default action takes when no rule decides: requests, connections or flows. */
+export function whatListenerCarries(protocol: string): string {
+  if (protocol === 'UDP') return 'every flow';
+  if (protocol === 'TCP_UDP') return 'every connection and flow';
+  if (protocol === 'TCP' || protocol === 'TLS') return 'every connection';
+  return 'every request';
 }
 
 export function targetGroupsOf(a: Action): string[] {

@@ -13,6 +13,8 @@ export interface RuleDraft {
   path: string;
   methods: string;
   sourceIp: string;
+  /** Network (TCP) listeners: the TLS names (SNI) a ClientHello may carry. */
+  sni: string;
   /** `Name: v1, v2` per line. */
   headers: string;
   /** `key=value` or `=value` per line. */
@@ -24,13 +26,15 @@ export interface RuleDraft {
   fixed: { statusCode: string; contentType: string; messageBody: string };
 }
 
-export function emptyDraft(priority: number, group: string | undefined): RuleDraft {
+/** `network`: a rule for a network listener, which routes by TLS name (SNI) only. */
+export function emptyDraft(priority: number, group: string | undefined, network = false): RuleDraft {
   return {
     priority: String(priority),
     name: '',
     enabled: true,
     host: '',
-    path: '/api/*',
+    path: network ? '' : '/api/*',
+    sni: '',
     methods: '',
     sourceIp: '',
     headers: '',
@@ -55,6 +59,7 @@ export function draftFromRule(r: Rule): RuleDraft {
     path: (c.pathPattern ?? []).join(', '),
     methods: (c.httpRequestMethod ?? []).join(', '),
     sourceIp: (c.sourceIp ?? []).join(', '),
+    sni: (c.sni ?? []).join(', '),
     headers: (c.httpHeader ?? []).map((h) => `${h.name}: ${h.values.join(', ')}`).join('\n'),
     query: (c.queryString ?? []).map((q) => `${q.key ?? ''}=${q.value}`).join('\n'),
     kind: a.forward ? 'forward' : a.redirect ? 'redirect' : 'fixedResponse',
@@ -78,6 +83,7 @@ export function ruleFromDraft(d: RuleDraft): Record<string, unknown> {
   list('pathPattern', d.path);
   list('httpRequestMethod', d.methods);
   list('sourceIp', d.sourceIp);
+  list('sni', d.sni);
   const headers = d.headers
     .split('\n')
     .map((line) => line.trim())

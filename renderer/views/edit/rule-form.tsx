@@ -7,18 +7,20 @@ import { GeneralErrors } from './form-general-errors.js';
 import { issuesToFields, type FieldErrors } from './form-errors.js';
 import { ruleFromDraft, type ActionKind, type RuleDraft } from './rule-draft.js';
 
-const FIELDS = new Set(['priority', 'name', 'conditions.hostHeader', 'conditions.pathPattern', 'conditions.httpRequestMethod', 'conditions.sourceIp', 'conditions.httpHeader', 'conditions.queryString', 'action.forward', 'action.redirect', 'action.fixedResponse']);
+const FIELDS = new Set(['priority', 'name', 'conditions.hostHeader', 'conditions.pathPattern', 'conditions.httpRequestMethod', 'conditions.sourceIp', 'conditions.httpHeader', 'conditions.queryString', 'conditions.sni', 'action.forward', 'action.redirect', 'action.fixedResponse']);
 
 export interface RuleFormProps {
   initial: RuleDraft;
   groups: string[];
   title: string;
+  /** A network listener's rule: it matches the TLS name (SNI) only and can only forward. */
+  network?: boolean;
   /** Resolves with field errors when the save was refused. */
   onSave: (rule: Record<string, unknown>) => Promise<FieldErrors | undefined>;
   onCancel: () => void;
 }
 
-export function RuleForm({ initial, groups, title, onSave, onCancel }: RuleFormProps) {
+export function RuleForm({ initial, groups, title, network = false, onSave, onCancel }: RuleFormProps) {
   const [d, setD] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -33,7 +35,7 @@ export function RuleForm({ initial, groups, title, onSave, onCancel }: RuleFormP
     const refused = await onSave(rule).finally(() => setBusy(false));
     setErrors(refused ?? {});
   };
-  const text = (key: 'host' | 'path' | 'methods' | 'sourceIp', label: string, field: string, hint: string) => (
+  const text = (key: 'host' | 'path' | 'methods' | 'sourceIp' | 'sni', label: string, field: string, hint: string) => (
     <Field label={label} name={field} errors={errors} hint={hint}>
       <input aria-label={label} className="mono" value={d[key]} onChange={(e) => set({ [key]: e.target.value })} />
     </Field>
@@ -55,6 +57,11 @@ export function RuleForm({ initial, groups, title, onSave, onCancel }: RuleFormP
         </label>
       </div>
       <h3>When (all must hold)</h3>
+      {network ? (
+        <div className="form-grid">
+          {text('sni', 'TLS name (SNI)', 'conditions.sni', 'the server name a TLS client sends, e.g. db.localhost, *.db.localhost; the connection passes through still encrypted')}
+        </div>
+      ) : (
       <div className="form-grid">
         {text('host', 'host header', 'conditions.hostHeader', 'e.g. api.app.localhost, *.app.localhost')}
         {text('path', 'path pattern', 'conditions.pathPattern', 'e.g. /api/*')}
@@ -67,9 +74,10 @@ export function RuleForm({ initial, groups, title, onSave, onCancel }: RuleFormP
           <textarea aria-label="query string" className="mono" rows={2} value={d.query} onChange={(e) => set({ query: e.target.value })} />
         </Field>
       </div>
+      )}
       <h3>Then</h3>
       <div className="tabs" role="radiogroup" aria-label="action">
-        {(['forward', 'redirect', 'fixedResponse'] as ActionKind[]).map((k) => (
+        {((network ? ['forward'] : ['forward', 'redirect', 'fixedResponse']) as ActionKind[]).map((k) => (
           <button key={k} type="button" role="radio" aria-checked={d.kind === k} className={d.kind === k ? 'active' : ''} onClick={() => set({ kind: k })}>
             {k === 'fixedResponse' ? 'fixed response' : k}
           </button>

@@ -1,7 +1,9 @@
-// A listener's rules in evaluation order with move up/down, edit, delete and add.
+// A listener's rules in evaluation order with move up/down, edit, delete and add; a network listener's
+// rules route TCP by TLS name (SNI), and only toward target groups its protocol may forward to.
 import { useState } from 'react';
 import type { BerthConfig } from '../../../shared/model/index.js';
-import { actionInWords, conditionsInWords } from '../../components/rule-words.js';
+import { compatibleTargetGroupProtocols } from '../../../shared/model/cross-checks.js';
+import { actionInWords, conditionsInWords, whatListenerCarries } from '../../components/rule-words.js';
 import { deleteRule, moveRule, putRule, type ListenerRef } from './config-edits.js';
 import { draftFromRule, emptyDraft } from './rule-draft.js';
 import { RuleForm } from './rule-form.js';
@@ -15,9 +17,15 @@ export function RulesEditor({ config, apply }: { config: BerthConfig; apply: App
   const [error, setError] = useState<string>();
   const ref = listeners[Math.min(chosen, listeners.length - 1)];
   if (!ref) return <div className="empty">berth.yaml has no listeners yet. Add a load balancer with a listener to it first; its rules can then be edited here.</div>;
-  const listener = config.loadBalancers.find((lb) => lb.name === ref.loadBalancer)!.listeners.find((l) => `${l.port}/${l.protocol}` === ref.listener)!;
+  const loadBalancer = config.loadBalancers.find((lb) => lb.name === ref.loadBalancer)!;
+  const listener = loadBalancer.listeners.find((l) => `${l.port}/${l.protocol}` === ref.listener)!;
+  const network = loadBalancer.type === 'network';
+  // Network listeners take rules (by TLS name) on TCP only; UDP, TLS and TCP_UDP forward everything.
+  const takesRules = !network || listener.protocol === 'TCP';
   const rules = [...listener.rules].sort((a, b) => a.priority - b.priority);
-  const groups = config.targetGroups.map((g) => g.name);
+  // Only the groups this listener may forward to (AWS pairs listener and target-group protocols).
+  const compatible = compatibleTargetGroupProtocols(listener.protocol);
+  const groups = config.targetGroups.filter((g) => compatible.includes(g.protocol)).map((g) => g.name);
   const run = async (edit: ReturnType<typeof moveRule>) => {
     setError(undefined);
     if (!edit) return;
@@ -31,8 +39,9 @@ export function RulesEditor({ config, apply }: { config: BerthConfig; apply: App
     return (
       <RuleForm
         title={rule ? `Rule ${rule.priority} on ${ref.loadBalancer} ${ref.listener}` : `New rule on ${ref.loadBalancer} ${ref.listener}`}
-        initial={rule ? draftFromRule(rule) : emptyDraft(next, groups[0])}
+        initial={rule ? draftFromRule(rule) : emptyDraft(next, groups[0], network)}
         groups={groups}
+        network={network}
         onCancel={() => setEditing(undefined)}
         onSave={async (r) => {
           const errors = await apply(putRule(config, ref, rule?.priority, r));
@@ -53,9 +62,15 @@ export function RulesEditor({ config, apply }: { config: BerthConfig; apply: App
           ))}
         </select>
         <span className="grow" />
-        <button type="button" className="primary" onClick={() => setEditing('new')}>
-          + Add rule
-        </button>
+        {takesRules ? (
+          <button type="button" className="primary" onClick={() => setEditing('new')}>
+            + Add rule
+          </button>
+        ) : (
+          <span className="muted" data-testid="no-rules-here">
+            {listener.protocol} listeners have no rules: {whatListenerCarries(listener.protocol)} goes to the default action.
+          </span>
+        )}
       </div>
       {error ? (
         <div className="error-box" role="alert">
@@ -102,7 +117,7 @@ export function RulesEditor({ config, apply }: { config: BerthConfig; apply: App
           ))}
           <tr>
             <td className="mono muted">default</td>
-            <td className="muted">no rule above matched</td>
+            <td className="muted">{rules.length ? 'no rule above matched' : whatListenerCarries(listener.protocol)}</td>
             <td>{actionInWords(listener.defaultAction)}</td>
             <td />
           </tr>

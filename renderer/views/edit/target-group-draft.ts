@@ -84,7 +84,8 @@ export function draftFromGroup(g: TargetGroup): TargetGroupDraft {
     deregistrationDelay: String(g.deregistrationDelaySeconds),
     slowStart: String(g.slowStartSeconds),
     stickinessEnabled: g.stickiness.enabled,
-    stickinessType: g.stickiness.type,
+    // Network groups stick by source IP only: the one type their form offers.
+    stickinessType: isNetworkProtocol(g.protocol) ? 'source_ip' : g.stickiness.type,
     stickinessSeconds: String(g.stickiness.durationSeconds),
     cookieName: g.stickiness.cookieName ?? '',
   };
@@ -114,7 +115,7 @@ export function groupFromDraft(d: TargetGroupDraft, original?: TargetGroup): Rec
         ...opt('composeProject', d.composeProject),
         ...opt('composeService', d.composeService),
         containerPort: num(d.containerPort),
-        ...(original?.targets.docker?.protocol ? { protocol: original.targets.docker.protocol } : {}),
+        ...dockerProtocol(d, original),
       }
     : undefined;
   const statics = splitList(d.staticTargets);
@@ -137,7 +138,19 @@ export function groupFromDraft(d: TargetGroupDraft, original?: TargetGroup): Rec
       ...opt('unhealthyThresholdCount', d.unhealthyThreshold, num),
       ...opt('matcher', d.matcher),
     },
-    stickiness: { enabled: d.stickinessEnabled, type: d.stickinessType, ...opt('durationSeconds', d.stickinessSeconds, num), ...opt('cookieName', d.cookieName) },
+    // Switched off, the type is written only as berth.yaml had it: the form's choice per protocol is no edit.
+    stickiness: { enabled: d.stickinessEnabled, ...(d.stickinessEnabled || d.stickinessType === original?.stickiness.type ? { type: d.stickinessType } : {}), ...opt('durationSeconds', d.stickinessSeconds, num), ...opt('cookieName', d.cookieName) },
     targets: { ...(docker ? { docker } : {}), ...(statics.length ? { static: statics } : {}) },
   };
 }
+
+/** A UDP group selects the containers' UDP ports; otherwise the selector's protocol stays as it was
+ * while the group's protocol does (TCP, the default, when it changes). */
+function dockerProtocol(d: TargetGroupDraft, original: TargetGroup | undefined): { protocol?: 'tcp' | 'udp' } {
+  if (d.protocol === 'UDP') return { protocol: 'udp' };
+  const kept = original && original.protocol === d.protocol ? original.targets.docker?.protocol : undefined;
+  return kept ? { protocol: kept } : {};
+}
+
+const NETWORK = new Set(['TCP', 'TLS', 'UDP', 'TCP_UDP']);
+export const isNetworkProtocol = (protocol: string): boolean => NETWORK.has(protocol);

@@ -5,7 +5,7 @@ import { TARGET_GROUP_PROTOCOLS, targetGroupSchema, type TargetGroup } from '../
 import { Field } from './field.js';
 import { GeneralErrors } from './form-general-errors.js';
 import { issuesToFields, type FieldErrors } from './form-errors.js';
-import { groupFromDraft, type TargetGroupDraft } from './target-group-draft.js';
+import { groupFromDraft, isNetworkProtocol, type TargetGroupDraft } from './target-group-draft.js';
 
 const FIELDS = new Set(['name', 'protocol', 'loadBalancingAlgorithm', 'targets.docker.labels', 'targets.docker.containerName', 'targets.docker.image', 'targets.docker.composeProject', 'targets.docker.composeService', 'targets.docker.containerPort', 'targets.static', 'healthCheck.path', 'healthCheck.intervalSeconds', 'healthCheck.timeoutSeconds', 'healthCheck.healthyThresholdCount', 'healthCheck.unhealthyThresholdCount', 'healthCheck.matcher', 'deregistrationDelaySeconds', 'slowStartSeconds', 'stickiness.type', 'stickiness.durationSeconds', 'stickiness.cookieName']);
 
@@ -31,6 +31,14 @@ export function TargetGroupForm({ initial, original, title, onSave, onCancel }: 
     const refused = await onSave(group).finally(() => setBusy(false));
     setErrors(refused ?? {});
   };
+  const network = isNetworkProtocol(d.protocol);
+  // Network groups check health over TCP unless berth.yaml asks for HTTP(S); a TCP check has no path or codes.
+  const httpCheck = !network || (original !== undefined && original.protocol === d.protocol && original.healthCheck.protocol !== 'TCP');
+  const setProtocol = (protocol: string) => {
+    const toNetwork = isNetworkProtocol(protocol);
+    // AWS: network groups stick by source IP only, application groups by cookie.
+    set({ protocol, stickinessType: toNetwork ? 'source_ip' : d.stickinessType === 'source_ip' ? 'lb_cookie' : d.stickinessType });
+  };
   type TextKey = { [K in keyof TargetGroupDraft]: TargetGroupDraft[K] extends string ? K : never }[keyof TargetGroupDraft];
   const input = (key: TextKey, label: string, field: string, hint?: string, narrow = true) => (
     <Field label={label} name={field} errors={errors} hint={hint}>
@@ -53,7 +61,13 @@ export function TargetGroupForm({ initial, original, title, onSave, onCancel }: 
       <GeneralErrors errors={errors} fields={FIELDS} />
       <div className="form-grid">
         {input('name', 'name', 'name', 'letters, digits and "-"', false)}
-        {choice('protocol', 'protocol', 'protocol', TARGET_GROUP_PROTOCOLS)}
+        <Field label="protocol" name="protocol" errors={errors} hint={d.protocol === 'UDP' ? "selects the containers' UDP ports" : undefined}>
+          <select aria-label="protocol" value={d.protocol} onChange={(e) => setProtocol(e.target.value)}>
+            {TARGET_GROUP_PROTOCOLS.map((v) => (
+              <option key={v}>{v}</option>
+            ))}
+          </select>
+        </Field>
         {choice('algorithm', 'algorithm', 'loadBalancingAlgorithm', ['round_robin', 'least_outstanding_requests', 'weighted_random'])}
       </div>
       <h3>Targets</h3>
@@ -75,12 +89,12 @@ export function TargetGroupForm({ initial, original, title, onSave, onCancel }: 
         <label className="field checkbox">
           <input type="checkbox" checked={d.healthEnabled} onChange={(e) => set({ healthEnabled: e.target.checked })} /> enabled
         </label>
-        {input('healthPath', 'path', 'healthCheck.path', undefined, false)}
+        {httpCheck ? input('healthPath', 'path', 'healthCheck.path', undefined, false) : <span className="muted field">TCP check: connects to the target's port</span>}
         {input('healthInterval', 'interval s', 'healthCheck.intervalSeconds')}
         {input('healthTimeout', 'timeout s', 'healthCheck.timeoutSeconds')}
         {input('healthyThreshold', 'healthy after', 'healthCheck.healthyThresholdCount')}
         {input('unhealthyThreshold', 'unhealthy after', 'healthCheck.unhealthyThresholdCount')}
-        {input('matcher', 'success codes', 'healthCheck.matcher', '200 or 200-299')}
+        {httpCheck ? input('matcher', 'success codes', 'healthCheck.matcher', '200 or 200-299') : null}
       </div>
       <h3>Behaviour</h3>
       <div className="form-grid">
@@ -89,9 +103,9 @@ export function TargetGroupForm({ initial, original, title, onSave, onCancel }: 
         <label className="field checkbox">
           <input type="checkbox" checked={d.stickinessEnabled} onChange={(e) => set({ stickinessEnabled: e.target.checked })} /> sticky sessions
         </label>
-        {choice('stickinessType', 'stickiness type', 'stickiness.type', ['lb_cookie', 'app_cookie', 'source_ip'])}
-        {input('stickinessSeconds', 'stickiness s', 'stickiness.durationSeconds')}
-        {input('cookieName', 'app cookie', 'stickiness.cookieName', undefined, false)}
+        {choice('stickinessType', 'stickiness type', 'stickiness.type', network ? ['source_ip'] : ['lb_cookie', 'app_cookie'])}
+        {network ? null : input('stickinessSeconds', 'stickiness s', 'stickiness.durationSeconds')}
+        {network ? null : input('cookieName', 'app cookie', 'stickiness.cookieName', undefined, false)}
       </div>
       <div className="row actions">
         <button type="submit" className="primary" disabled={busy}>

@@ -5,23 +5,25 @@ import { HealthPill } from '../../components/health-pill.js';
 
 type Group = EngineState['targetGroups'][number];
 
-export function GroupList({ names, groups }: { names: string[]; groups: Map<string, Group> }) {
+export function GroupList({ names, groups, network = false }: { names: string[]; groups: Map<string, Group>; network?: boolean }) {
   if (names.length === 0) return null;
   return (
     <div className="groups">
       {names.map((name) => {
         const g = groups.get(name);
         const healthy = g?.targets.filter((t) => t.health === 'healthy').length ?? 0;
+        const unchecked = g !== undefined && g.targets.length > 0 && g.targets.every((t) => t.reason === 'Target.HealthCheckDisabled');
+        const traffic = network ? 'connections' : 'requests';
         return (
           <div key={name} className="group" data-testid={`group-${name}`}>
             <div className="row">
               <span className="muted">→</span>
               <strong>{name}</strong>
-              <span className="muted">{g ? `${g.protocol} · ${healthy}/${g.targets.length} healthy` : 'unknown target group'}</span>
+              <span className="muted">{g ? `${g.protocol} · ${unchecked ? `${g.targets.length} ${g.targets.length === 1 ? 'target' : 'targets'}, health checks off` : `${healthy}/${g.targets.length} healthy`}` : 'unknown target group'}</span>
             </div>
-            {g && g.targets.length === 0 ? <div className="muted indent">no targets registered: requests get 503 until a matching container starts</div> : null}
+            {g && g.targets.length === 0 ? <div className="muted indent">no targets registered: {nothingToReach(g.protocol)} until a matching container starts</div> : null}
             {g && g.targets.length > 0 && healthy === 0 && g.targets.some((t) => t.health === 'unhealthy') ? (
-              <div className="warn-box indent">No healthy target: Berth fails open and sends requests to all of them, as AWS does.</div>
+              <div className="warn-box indent">No healthy target: Berth fails open and sends {traffic} to all of them, as AWS does.</div>
             ) : null}
             {g?.targets.map((t) => <TargetLine key={t.id} target={t} />)}
           </div>
@@ -29,6 +31,13 @@ export function GroupList({ names, groups }: { names: string[]; groups: Map<stri
       })}
     </div>
   );
+}
+
+function nothingToReach(protocol: string): string {
+  if (protocol === 'UDP') return 'datagrams are dropped';
+  if (protocol === 'TCP_UDP') return 'connections are reset and datagrams dropped';
+  if (protocol === 'TCP' || protocol === 'TLS') return 'connections are reset';
+  return 'requests get 503';
 }
 
 function TargetLine({ target: t }: { target: TargetState }) {

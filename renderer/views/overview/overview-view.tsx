@@ -8,6 +8,7 @@ import { useClient, useStores } from '../../state/index.js';
 import { RuleTable } from './rule-table.js';
 import { GroupList } from './group-list.js';
 import { targetGroupsOf } from '../../components/rule-words.js';
+import { CopyButton } from '../../components/copy-button.js';
 
 export interface OverviewProps {
   state: EngineState;
@@ -66,17 +67,13 @@ export function OverviewView({ state, onToggleListener, onToggleRule }: Overview
                     <Switch on={ls?.enabled ?? listener.enabled} label={`listener ${id} on ${lb.name}`} onChange={(next) => attempt(key, onToggleListener(lb.name, id, next))} />
                     <strong className="mono big">{id}</strong>
                     <span className="muted mono">{listener.address}</span>
-                    {ls?.url ? (
-                      <a href={ls.url} target="_blank" rel="noreferrer" className="mono">
-                        {ls.url}
-                      </a>
-                    ) : null}
+                    <ListenerUrl url={ls?.url} />
                     <ListenerStatus ls={ls} />
                   </div>
                   {ls?.error ? <div className="error-box">{ls.error}</div> : null}
                   {failures[key] ? <div className="error-box">{failures[key]}</div> : null}
                   <RuleTable listener={listener} zeroConfig={state.mode === 'zero-config'} onToggle={(p, on) => attempt(`${key} ${p}`, onToggleRule(lb.name, id, p, on))} errors={failures} errorKey={key} />
-                  <GroupList names={[...new Set([...listener.rules.flatMap((r) => targetGroupsOf(r.action)), ...targetGroupsOf(listener.defaultAction)])]} groups={groups} />
+                  <GroupList network={lb.type === 'network'} names={[...new Set([...listener.rules.flatMap((r) => targetGroupsOf(r.action)), ...targetGroupsOf(listener.defaultAction)])]} groups={groups} />
                 </div>
               );
             })}
@@ -84,6 +81,24 @@ export function OverviewView({ state, onToggleListener, onToggleRule }: Overview
         );
       })}
     </div>
+  );
+}
+
+/** HTTP(S) URLs open in the browser; tcp://, tls://, udp:// ones are for a client, so they are copied. */
+function ListenerUrl({ url }: { url: string | undefined }) {
+  if (!url) return null;
+  if (/^https?:/.test(url)) {
+    return (
+      <a href={url} target="_blank" rel="noreferrer" className="mono">
+        {url}
+      </a>
+    );
+  }
+  return (
+    <span className="row tight" data-testid="listener-url">
+      <span className="mono">{url}</span>
+      <CopyButton text={url} label={`copy ${url}`} />
+    </span>
   );
 }
 

@@ -1,7 +1,7 @@
 // A listener's rules in priority order, in words, each with its runtime switch; the default last.
 import type { Listener } from '../../../shared/model/index.js';
 import { Switch } from '../../components/switch.js';
-import { actionInWords, conditionsInWords } from '../../components/rule-words.js';
+import { actionInWords, conditionsInWords, whatListenerCarries } from '../../components/rule-words.js';
 
 export interface RuleTableProps {
   listener: Listener;
@@ -51,10 +51,16 @@ export function RuleTable({ listener, zeroConfig, onToggle, errors, errorKey }: 
         <tr>
           <td />
           <td className="mono muted">default</td>
-          <td className="muted">{rules.length ? 'no rule above matched' : 'every request (no rules yet: add one in Edit)'}</td>
+          <td className="muted">{rules.length ? 'no rule above matched' : defaultWords(listener.protocol)}</td>
           <td>{actionInWords(listener.defaultAction)}</td>
         </tr>
       </tbody>
     </table>
   );
+}
+
+function defaultWords(protocol: string): string {
+  if (protocol === 'HTTP' || protocol === 'HTTPS') return 'every request (no rules yet: add one in Edit)';
+  // Network listeners route by rules only on TCP, by the TLS name (SNI) a client sends.
+  return protocol === 'TCP' ? `${whatListenerCarries(protocol)} (add an sni rule in Edit to route TLS by name)` : whatListenerCarries(protocol);
 }

@@ -3,7 +3,8 @@
 import { useEffect, useState } from 'react';
 import type { CapturedBody, EngineState, TrafficRecord } from '../../../shared/model/index.js';
 import { HealthPill } from '../../components/health-pill.js';
-import { actionInWords, conditionsInWords } from '../../components/rule-words.js';
+import { actionInWords, conditionsInWords, whatListenerCarries } from '../../components/rule-words.js';
+import { closeReasonWords, isHttp } from './traffic-filter.js';
 
 export interface TrafficDetailProps {
   record: TrafficRecord;
@@ -23,9 +24,10 @@ export function TrafficDetail({ record, state, loadDetail, onClose }: TrafficDet
     };
   }, [record, loadDetail]);
   const r = full;
+  const http = isHttp(r);
   const facts: [string, unknown][] = [
-    ['status', r.status ?? '—'],
-    ['error', r.error],
+    ['status', http ? (r.status ?? '—') : undefined],
+    [http ? 'error' : 'ended by', http ? r.error : r.error ? `${r.error}: ${closeReasonWords(r.error)}` : 'both sides closed'],
     ['host', r.host],
     ['query', r.query],
     ['client', r.client],
@@ -35,6 +37,7 @@ export function TrafficDetail({ record, state, loadDetail, onClose }: TrafficDet
     ['connect', r.connectMs === undefined ? undefined : `${r.connectMs.toFixed(1)} ms`],
     ['first byte', r.firstByteMs === undefined ? undefined : `${r.firstByteMs.toFixed(1)} ms`],
     ['bytes in / out', `${r.bytesIn} / ${r.bytesOut}`],
+    ['packets in / out', r.packetsIn === undefined && r.packetsOut === undefined ? undefined : `${r.packetsIn ?? 0} / ${r.packetsOut ?? 0}`],
     ['trace id', r.traceId],
   ];
   return (
@@ -45,14 +48,14 @@ export function TrafficDetail({ record, state, loadDetail, onClose }: TrafficDet
           ✕
         </button>
       </div>
-      <Timing r={r} />
+      {http ? <Timing r={r} /> : null}
       <dl className="facts">
         {facts
           .filter(([, v]) => v !== undefined && v !== '')
           .map(([k, v]) => (
             <div key={k} className="fact">
               <dt className="muted">{k}</dt>
-              <dd className="mono">{String(v)}</dd>
+              <dd className={k === 'ended by' ? 'mono words' : 'mono'}>{String(v)}</dd>
             </div>
           ))}
       </dl>
@@ -62,7 +65,7 @@ export function TrafficDetail({ record, state, loadDetail, onClose }: TrafficDet
       <TargetNow r={r} state={state} />
       <Headers title="Request headers" headers={r.requestHeaders} />
       <Headers title="Response headers" headers={r.responseHeaders} />
-      {!r.requestHeaders && !r.responseHeaders ? (
+      {http && !r.requestHeaders && !r.responseHeaders ? (
         <p className="muted">
           No headers kept: the listener has <code>capture: {'{ headers: false }'}</code> in berth.yaml, or the record is older than the detail Berth keeps.
         </p>
@@ -91,8 +94,22 @@ function Timing({ r }: { r: TrafficRecord }) {
 }
 
 function RuleExplanation({ r, state }: { r: TrafficRecord; state: EngineState | undefined }) {
-  if (!r.rule) return <p className="muted">{r.error ? `No rule decided: ${r.error}` : 'No rule recorded (network listeners forward every connection).'}</p>;
   const listener = state?.config.loadBalancers.find((lb) => lb.name === r.loadBalancer)?.listeners.find((l) => `${l.port}/${l.protocol}` === r.listener);
+  if (!isHttp(r) && (!r.rule || (r.rule === 'default' && listener?.rules.length === 0))) {
+    // A network listener without sni rules sends everything to its default action.
+    return (
+      <p data-testid="detail-rule">
+        {listener ? (
+          <>
+            The listener has no rules: {whatListenerCarries(listener.protocol)} goes to its <strong>default action</strong>, {actionInWords(listener.defaultAction)}.
+          </>
+        ) : (
+          'The listener forwards every connection to its default action.'
+        )}
+      </p>
+    );
+  }
+  if (!r.rule) return <p className="muted">{r.error ? `No rule decided: ${r.error}` : 'No rule recorded.'}</p>;
   if (!listener) return <p>rule {r.rule}</p>;
   if (r.rule === 'default') return <p data-testid="detail-rule">No rule matched, so the <strong>default action</strong> applied: {actionInWords(listener.defaultAction)}.</p>;
   const rule = listener.rules.find((x) => String(x.priority) === r.rule);
@@ -106,7 +123,7 @@ function RuleExplanation({ r, state }: { r: TrafficRecord; state: EngineState | 
 }
 
 function TargetNow({ r, state }: { r: TrafficRecord; state: EngineState | undefined }) {
-  if (!r.target) return <p className="muted">No target: {r.error ?? 'answered by Berth itself (redirect or fixed response)'}.</p>;
+  if (!r.target) return <p className="muted">No target: {r.error ? (isHttp(r) ? r.error : closeReasonWords(r.error)) : 'answered by Berth itself (redirect or fixed response)'}.</p>;
   const t = state?.targetGroups.find((g) => g.name === r.targetGroup)?.targets.find((x) => x.id === r.target);
   return (
     <div className="row">

@@ -8,13 +8,44 @@ export interface TrafficFilter {
   rule?: string | undefined;
   targetGroup?: string | undefined;
   target?: string | undefined;
-  /** `2xx` … `5xx`, or `error` for Berth-generated errors and failed connections. */
+  /** `2xx` … `5xx`, or `error` for Berth-generated errors and failed connections and flows. */
   statusClass?: string | undefined;
   text?: string | undefined;
   kind?: TrafficKindTab | undefined;
 }
 
 export const isHttp = (r: TrafficRecord): boolean => r.kind === 'http' || r.kind === 'websocket';
+
+/** Why a connection or flow ended, in words. A network record's `error` is its close reason, and most
+ * reasons are ordinary ends (a UDP flow always ends by one), so only some of them mean it failed. */
+const CLOSE_REASONS: Record<string, { words: string; failed: boolean }> = {
+  'idle-timeout': { words: 'idle for longer than the listener\'s idle timeout', failed: false },
+  'client-reset': { words: 'the client broke the connection off', failed: false },
+  deregistered: { words: 'the target was deregistered and its delay ran out', failed: false },
+  'listener-closed': { words: 'the listener was switched off or stopped', failed: false },
+  evicted: { words: 'the flow table was full and this was the least recently used flow', failed: false },
+  'target-left': { words: 'the target left its group; the next datagram opens a new flow', failed: false },
+  stopped: { words: 'the listener was switched off or stopped', failed: false },
+  'no-target': { words: 'no target to send it to', failed: true },
+  'target-refused': { words: 'the target refused the connection', failed: true },
+  'connect-timeout': { words: 'the target did not accept the connection in time', failed: true },
+  'target-tls-failed': { words: 'the TLS handshake with the target failed', failed: true },
+  'target-reset': { words: 'the target reset the connection', failed: true },
+  'target-error': { words: 'sending to the target failed', failed: true },
+  'tls-handshake-failed': { words: 'the TLS handshake with the client failed', failed: true },
+  'tls-handshake-timeout': { words: 'the client did not finish the TLS handshake in time', failed: true },
+};
+
+/** The close reason of a connection or flow in words (the code itself when Berth has no words for it). */
+export function closeReasonWords(reason: string): string {
+  return CLOSE_REASONS[reason]?.words ?? reason;
+}
+
+/** An HTTP error, or a connection/flow that ended because something failed (not one that just ended). */
+export function failed(r: TrafficRecord): boolean {
+  if (r.error === undefined) return false;
+  return isHttp(r) || (CLOSE_REASONS[r.error]?.failed ?? true);
+}
 
 export function matchesFilter(r: TrafficRecord, f: TrafficFilter): boolean {
   if (f.listener && r.listener !== f.listener) return false;
@@ -25,12 +56,12 @@ export function matchesFilter(r: TrafficRecord, f: TrafficFilter): boolean {
   if (f.kind === 'l4' && isHttp(r)) return false;
   if (f.statusClass) {
     if (f.statusClass === 'error') {
-      if (!r.error) return false;
+      if (!failed(r)) return false;
     } else if (!r.status || `${Math.floor(r.status / 100)}xx` !== f.statusClass) return false;
   }
   if (f.text) {
     const t = f.text.toLowerCase();
-    const hay = `${r.method ?? ''} ${r.host ?? ''} ${r.path ?? ''} ${r.target ?? ''} ${r.client} ${r.error ?? ''} ${r.status ?? ''} ${r.traceId ?? ''}`.toLowerCase();
+    const hay = `${r.method ?? ''} ${r.host ?? ''} ${r.path ?? ''} ${r.target ?? ''} ${r.client} ${r.error ?? ''} ${r.status ?? ''} ${r.traceId ?? ''}${isHttp(r) ? '' : ` ${r.kind} ${r.listener}`}`.toLowerCase();
     if (!hay.includes(t)) return false;
   }
   return true;
@@ -38,8 +69,15 @@ export function matchesFilter(r: TrafficRecord, f: TrafficFilter): boolean {
 
 /** The CSS class that colours a row's status: 2xx green, 3xx violet, 4xx amber, 5xx and errors red. */
 export function statusTone(r: TrafficRecord): string {
-  if (r.error && !r.status) return 'status-err';
+  if (!r.status) return failed(r) ? 'status-err' : '';
   return r.status ? `status-${Math.floor(r.status / 100)}` : '';
+}
+
+/** `512 B`, `1.5 kB`, `3.2 MB`: byte counts short enough for a table cell (the detail has them exact). */
+export function shortBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1_000_000) return `${(n / 1000).toFixed(1)} kB`;
+  return `${(n / 1_000_000).toFixed(1)} MB`;
 }
 
 export function clockTime(ms: number): string {

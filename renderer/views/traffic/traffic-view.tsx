@@ -89,6 +89,15 @@ export function TrafficView({ records, dropped = 0, state, onExportHar, exportin
         </p>
         <pre>{`curl -i ${firstUrl(state) ?? 'http://127.0.0.1:8080/'}`}</pre>
       </div>
+    ) : filter.kind === 'l4' ? (
+      <div className="empty" data-testid="traffic-empty-l4">
+        No connection or flow matches these filters.{' '}
+        {firstUrl(state, NETWORK) ? (
+          <>
+            Connect to a network listener, e.g. <code>{firstUrl(state, NETWORK)}</code>: a connection shows up when it closes, a UDP flow when it has been idle for the listener's idle timeout.
+          </>
+        ) : null}
+      </div>
     ) : (
       <div className="empty">No request matches these filters.</div>
     );
@@ -107,8 +116,8 @@ export function TrafficView({ records, dropped = 0, state, onExportHar, exportin
         onExportHar={() => onExportHar?.(filter)}
         exporting={exporting}
       />
-      <div className="traffic-body">
-        <TrafficTable rows={rows} selected={selected} follow={follow} onSelect={select} onScrollAway={() => setFollowing(false)} empty={empty} />
+      <div className={`traffic-body${filter.kind === 'l4' ? ' l4' : ''}`}>
+        <TrafficTable rows={rows} selected={selected} follow={follow} onSelect={select} onScrollAway={() => setFollowing(false)} empty={empty} layout={filter.kind === 'l4' ? 'l4' : 'mixed'} />
         {chosen ? <TrafficDetail record={chosen} state={state} loadDetail={loadDetail} onClose={() => setSelected(undefined)} /> : null}
       </div>
     </div>
@@ -126,7 +135,9 @@ function optionsFrom(state: EngineState | undefined): TrafficOptions {
   return { listeners: [...listeners].sort(), rules: [...[...rules].sort((a, b) => Number(a) - Number(b)), 'default'], targets: [...targets].sort() };
 }
 
-function firstUrl(state: EngineState | undefined): string | undefined {
-  for (const lb of state?.loadBalancers ?? []) for (const l of lb.listeners) if (l.url && l.enabled) return l.url;
+const NETWORK = new Set(['TCP', 'TLS', 'UDP', 'TCP_UDP']);
+
+function firstUrl(state: EngineState | undefined, protocols?: Set<string>): string | undefined {
+  for (const lb of state?.loadBalancers ?? []) for (const l of lb.listeners) if (l.url && l.enabled && (!protocols || protocols.has(l.protocol))) return l.url;
   return undefined;
 }

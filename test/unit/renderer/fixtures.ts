@@ -76,3 +76,50 @@ export function record(partial: Partial<TrafficRecord> = {}): TrafficRecord {
     ...partial,
   };
 }
+
+/** A network load balancer beside the demo's web one: a TCP listener with an sni rule (TLS pass-through)
+ * and a UDP listener, in front of TCP and UDP target groups. */
+export const networkConfig: BerthConfigInput = {
+  loadBalancers: [
+    ...demoConfig.loadBalancers!,
+    {
+      name: 'edge',
+      type: 'network',
+      listeners: [
+        { port: 5432, protocol: 'TCP', defaultAction: { forward: 'db' }, rules: [{ priority: 10, conditions: { sni: ['a.localhost'] }, action: { forward: 'tls-app' } }] },
+        { port: 5353, protocol: 'UDP', defaultAction: { forward: 'dns' } },
+      ],
+    },
+  ],
+  targetGroups: [
+    ...demoConfig.targetGroups!,
+    { name: 'db', protocol: 'TCP', targets: { docker: { labels: { app: 'db' }, containerPort: 5432 } } },
+    { name: 'tls-app', protocol: 'TCP', targets: { static: ['127.0.0.1:9443'] } },
+    { name: 'dns', protocol: 'UDP', healthCheck: { enabled: false }, targets: { docker: { labels: { app: 'dns' }, containerPort: 53, protocol: 'udp' } } },
+  ],
+};
+
+export function networkState(overrides: Partial<EngineState> = {}): EngineState {
+  const base = engineState({}, networkConfig);
+  return {
+    ...base,
+    loadBalancers: [
+      ...base.loadBalancers,
+      {
+        name: 'edge',
+        type: 'network',
+        listeners: [
+          { loadBalancer: 'edge', id: '5432/TCP', address: '127.0.0.1', port: 5432, protocol: 'TCP', enabled: true, status: 'ok', url: 'tcp://127.0.0.1:5432' },
+          { loadBalancer: 'edge', id: '5353/UDP', address: '127.0.0.1', port: 5353, protocol: 'UDP', enabled: true, status: 'ok', url: 'udp://127.0.0.1:5353' },
+        ],
+      },
+    ],
+    targetGroups: [
+      ...base.targetGroups,
+      { name: 'db', protocol: 'TCP', targets: [target({ id: 'pg-1:49170', targetGroup: 'db', port: 49170, containerName: 'pg-1', image: 'postgres:16' })] },
+      { name: 'tls-app', protocol: 'TCP', targets: [] },
+      { name: 'dns', protocol: 'UDP', targets: [target({ id: 'dns-1:49180', targetGroup: 'dns', port: 49180, containerName: 'dns-1', image: 'coredns', health: 'unavailable', reason: 'Target.HealthCheckDisabled', description: 'Health checks are disabled' })] },
+    ],
+    ...overrides,
+  };
+}
