@@ -3,10 +3,14 @@
 // with the right target, the listener switch stops and restarts traffic, a rule edited in the UI
 // reroutes and lands in berth.yaml (comments kept), the route tester names the matching rule, the
 // Certificates screen lists a certificate an HTTPS request minted, and the Export screen reads its
-// own CloudFormation back in the Import pane. Every screen is photographed into
+// own CloudFormation back in the Import pane. A network load balancer carries TCP connections and
+// UDP datagrams sent from the test to echo containers, shown with their URLs and targets in the
+// overview and in the TCP / TLS / UDP traffic tab. Every screen is photographed into
 // test-results/screenshots/.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +34,10 @@ describeDocker('dashboard (berth up + Chromium)', () => {
   let configFile: string;
   let app: TestContainer;
   let api: TestContainer;
+  let tcpEcho: TestContainer;
+  let udpEcho: TestContainer;
+  let tcpPort: number;
+  let udpPort: number;
   let output = '';
   const label = `t.e2e.${runId}`;
 
@@ -52,6 +60,8 @@ describeDocker('dashboard (berth up + Chromium)', () => {
     dir = await tempDir('berth-e2e-');
     port = await freePort();
     httpsPort = await freePort();
+    tcpPort = await freePort();
+    udpPort = await freePort('udp');
     const control = await freePort();
     configFile = join(dir.path, 'berth.yaml');
     writeFileSync(
@@ -77,6 +87,16 @@ describeDocker('dashboard (berth up + Chromium)', () => {
         '        protocol: HTTPS',
         '        certificates: auto',
         '        defaultAction: { forward: app }',
+        '  - name: edge',
+        '    type: network',
+        '    listeners:',
+        `      - port: ${tcpPort}`,
+        '        protocol: TCP',
+        '        defaultAction: { forward: echo-tcp }',
+        `      - port: ${udpPort}`,
+        '        protocol: UDP',
+        '        udpIdleTimeoutSeconds: 2 # flows are recorded when they go idle',
+        '        defaultAction: { forward: echo-udp }',
         'targetGroups:',
         '  - name: app',
         '    protocol: HTTP',
@@ -86,10 +106,22 @@ describeDocker('dashboard (berth up + Chromium)', () => {
         '    protocol: HTTP',
         '    healthCheck: { path: /health, intervalSeconds: 5, timeoutSeconds: 2, healthyThresholdCount: 2 }',
         `    targets: { docker: { labels: { ${label}: api }, containerPort: 8081 } }`,
+        '  - name: echo-tcp',
+        '    protocol: TCP',
+        '    healthCheck: { intervalSeconds: 5, timeoutSeconds: 2, healthyThresholdCount: 2 }',
+        `    targets: { docker: { labels: { ${label}: tcp }, containerPort: 8081 } }`,
+        '  - name: echo-udp',
+        '    protocol: UDP',
+        '    healthCheck: { enabled: false } # a udp-echo container has no TCP port to check',
+        `    targets: { docker: { labels: { ${label}: udp }, containerPort: 8081, protocol: udp } }`,
         '',
       ].join('\n'),
     );
-    api = await startContainer({ name: `e2e-api-${runId}`, labels: { [label]: 'api' } });
+    [api, tcpEcho, udpEcho] = await Promise.all([
+      startContainer({ name: `e2e-api-${runId}`, labels: { [label]: 'api' } }),
+      startContainer({ name: `e2e-tcp-${runId}`, server: 'tcp-echo', labels: { [label]: 'tcp' } }),
+      startContainer({ name: `e2e-udp-${runId}`, server: 'udp-echo', ports: ['8081/udp'], labels: { [label]: 'udp' } }),
+    ]);
     berth = spawn(process.execPath, [join(root, 'bin/berth.js'), 'up', '-c', configFile, '--data-dir', dir.path, '--control', `127.0.0.1:${control}`, '--docker-host', testDockerHost()], { stdio: ['ignore', 'pipe', 'pipe'] });
     berth.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     berth.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -159,6 +191,62 @@ describeDocker('dashboard (berth up + Chromium)', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('carries TCP connections and UDP datagrams, shown on the overview and in the TCP / TLS / UDP tab', async () => {
+    const tcpTarget = `${tcpEcho.name}:${tcpEcho.hostPort()}`;
+    const udpTarget = `${udpEcho.name}:${udpEcho.hostPort('8081/udp')}`;
+    await go('Overview');
+    const tcpListener = page.locator(`[data-testid="listener-edge-${tcpPort}/TCP"]`);
+    const udpListener = page.locator(`[data-testid="listener-edge-${udpPort}/UDP"]`);
+    await tcpListener.locator(`[data-testid="target-${tcpTarget}"]`).waitFor({ timeout: 15_000 });
+    await udpListener.locator(`[data-testid="target-${udpTarget}"]`).waitFor({ timeout: 15_000 });
+    expect(await tcpListener.locator('[data-testid="listener-url"]').textContent()).toContain(`tcp://127.0.0.1:${tcpPort}`);
+    expect(await udpListener.locator('[data-testid="listener-url"]').textContent()).toContain(`udp://127.0.0.1:${udpPort}`);
+    expect(await tcpListener.locator('tbody tr').last().textContent()).toMatch(/every connection.*forward to echo-tcp/);
+    expect(await udpListener.locator('tbody tr').last().textContent()).toMatch(/every flow.*forward to echo-udp/);
+    expect(await udpListener.locator('[data-testid="group-echo-udp"]').textContent()).toContain('UDP · 1 target, health checks off');
+    await eventually(async () => expect(await tcpListener.locator('[data-testid="group-echo-tcp"]').textContent()).toContain('TCP · 1/1 healthy'), { timeoutMs: 20_000 });
+
+    // Three connections, each echoed back through Berth by the tcp-echo container.
+    for (let i = 0; i < 3; i++) expect(await tcpRoundTrip(tcpPort, `hello ${i}\n`)).toBe(`hello ${i}\n`);
+    // Three datagrams from one socket: one flow, recorded once it has been idle for 2 s.
+    expect(await udpRoundTrips(udpPort, ['ping 0', 'ping 1', 'ping 2'])).toEqual(['ping 0', 'ping 1', 'ping 2']);
+
+    await page.locator(`section[aria-label="load balancer edge"]`).scrollIntoViewIfNeeded();
+    await shoot('overview-network');
+    await go('Traffic');
+    await page.click('button[role="tab"]:has-text("TCP / TLS / UDP")');
+    const flow = page.locator('[data-testid="traffic-row"]', { hasText: udpTarget });
+    await flow.waitFor({ timeout: 15_000 });
+    const connections = page.locator('[data-testid="traffic-row"]', { hasText: tcpTarget });
+    await eventually(async () => expect(await connections.count()).toBe(3), { timeoutMs: 10_000 });
+    // Every row of this tab is a connection or a flow: no HTTP request among them.
+    expect(await page.locator('[data-testid="traffic-row"]').count()).toBe(4);
+    await page.click('button:has-text("Following")');
+    const connection = (await connections.first().locator('[role="gridcell"]').allTextContents()).slice(1);
+    // protocol, client, bytes in / out, packets, ms, target, ended by
+    expect(connection.slice(0, 3)).toEqual(['TCP', '127.0.0.1', '8 B / 8 B']);
+    expect(connection.slice(5)).toEqual([tcpTarget, 'closed']);
+    const flowCells = (await flow.locator('[role="gridcell"]').allTextContents()).slice(1);
+    expect(flowCells.slice(0, 4)).toEqual(['UDP', '127.0.0.1', '18 B / 18 B', '3 / 3']);
+    expect(flowCells.slice(5)).toEqual([udpTarget, 'idle-timeout']);
+    expect(await flow.getAttribute('class')).not.toContain('status-err');
+    await flow.click();
+    const detail = page.locator('[data-testid="traffic-detail"]');
+    expect(await detail.textContent()).toContain('UDP flow');
+    expect(await detail.textContent()).toContain("idle-timeout: idle for longer than the listener's idle timeout");
+    expect(await detail.locator('[data-testid="detail-rule"]').textContent()).toBe('The listener has no rules: every flow goes to its default action, forward to echo-udp.');
+    expect(await detail.textContent()).toContain(`listeneredge ${udpPort}/UDP`);
+    // Beside the open detail, every cell of the flow still shows its whole text.
+    const cut = await flow.locator('[role="gridcell"]').evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => c.textContent));
+    expect(cut).toEqual([]);
+    const cutHeads = await page.locator('.traffic-row.head > span').evaluateAll((heads) => heads.filter((h) => h.scrollWidth > h.clientWidth).map((h) => h.textContent));
+    expect(cutHeads).toEqual([]);
+    await shoot('traffic-l4');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shoot('traffic-l4-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('stops a listener with its switch and starts it again', async () => {
     await go('Overview');
     const toggle = page.getByRole('switch', { name: `listener ${port}/HTTP on web` });
@@ -214,6 +302,13 @@ describeDocker('dashboard (berth up + Chromium)', () => {
     await go('Metrics');
     await page.locator('[data-testid="metrics-app"] canvas').first().waitFor({ timeout: 10_000 });
     await shoot('metrics');
+    // The TCP connections of the network test: a rate, and no status or response time to misread.
+    const network = page.locator('[data-testid="metrics-echo-tcp"]');
+    await network.waitFor({ timeout: 10_000 });
+    expect(await network.textContent()).toContain('connections/s');
+    expect(await network.textContent()).not.toMatch(/NaN|p99|5xx/);
+    await network.scrollIntoViewIfNeeded();
+    await shoot('metrics-network');
     // An HTTPS request for a new name, checked against Berth's own root, mints its certificate.
     const https = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '10', '--cacert', join(dir.path, 'ca', 'root.pem'), '--resolve', `shop.app.localhost:${httpsPort}:127.0.0.1`, `https://shop.app.localhost:${httpsPort}/e2e/tls`], { encoding: 'utf8' });
     expect(https.stdout).toBe('200');
@@ -252,3 +347,38 @@ describeDocker('dashboard (berth up + Chromium)', () => {
     expect(output).not.toContain('[page error]');
   });
 });
+
+/** One TCP connection to Berth on loopback: sends `text`, half-closes, and returns what came back. */
+function tcpRoundTrip(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.end(text));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.setTimeout(5000, () => socket.destroy(new Error(`no echo from 127.0.0.1:${port} within 5 s`)));
+    socket.on('data', (d: string) => (answer += d));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+  });
+}
+
+/** Datagrams from one UDP socket (one flow) to Berth on loopback, each awaiting its echo. */
+async function udpRoundTrips(port: number, messages: string[]): Promise<string[]> {
+  const socket = createSocket('udp4');
+  try {
+    const answers: string[] = [];
+    for (const m of messages) {
+      const reply = new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no echo from 127.0.0.1:${port}/udp within 3 s`)), 3000);
+        socket.once('message', (msg) => {
+          clearTimeout(timer);
+          resolve(msg.toString('utf8'));
+        });
+      });
+      socket.send(m, port, '127.0.0.1');
+      answers.push(await reply);
+    }
+    return answers;
+  } finally {
+    socket.close();
+  }
+}
