@@ -2,7 +2,7 @@
 // captured headers and bodies kept beside it within a byte budget and handed out only on request,
 // batched delivery to subscribers (a slow one loses its oldest pending records, counted, and never
 // grows memory), and per-second metrics counted as records arrive.
-import type { CapturedBody, TrafficRecord } from '../../shared/model/index.js';
+import { recordFailed, type CapturedBody, type TrafficRecord } from '../../shared/model/index.js';
 import { TrafficMetrics, type GroupMetrics } from './traffic-metrics.js';
 
 export type { GroupMetrics, MetricsPoint } from './traffic-metrics.js';
@@ -248,7 +248,7 @@ export function matches(r: TrafficRecord, q: TrafficQuery): boolean {
   if (q.target && r.target !== q.target) return false;
   if (q.statusClass) {
     if (q.statusClass === 'error') {
-      if (!r.error) return false;
+      if (!recordFailed(r)) return false;
     } else if (!r.status || `${Math.floor(r.status / 100)}xx` !== q.statusClass) return false;
   }
   if (q.text) {

@@ -1,7 +1,7 @@
 // Per target group and per target: counters and a latency histogram for each second (and each 10 s
 // for longer windows), kept in fixed rings so any request rate costs the same memory, updated in
 // O(1) without allocating, and summed only when someone reads the metrics.
-import type { TrafficRecord } from '../../shared/model/index.js';
+import { recordFailed, type TrafficRecord } from '../../shared/model/index.js';
 
 export interface MetricsPoint {
   /** Epoch ms at the start of the point's slot. */
@@ -118,7 +118,8 @@ class Series {
     // A WebSocket's or an L4 connection's lifetime is not a response time.
     const latency = r.kind === 'http' ? r.durationMs : undefined;
     const status = r.status ?? 0;
-    const error = r.error !== undefined;
+    // A UDP flow always ends with a reason; only the failures among them are errors.
+    const error = recordFailed(r);
     this.fine.add(at, status, error, latency);
     this.coarse.add(at, status, error, latency);
     if (at > this.lastAt) this.lastAt = at;

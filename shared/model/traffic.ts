@@ -53,3 +53,13 @@ export interface CapturedBody {
   bytes: number;
   truncated: boolean;
 }
+
+/** Close reasons of a connection or flow that are an ordinary end, not a failure: a UDP flow always
+ * ends by one of them. Every other reason (and any error of an HTTP request) means it failed. */
+export const ORDINARY_CLOSE_REASONS: ReadonlySet<string> = new Set(['idle-timeout', 'client-reset', 'deregistered', 'listener-closed', 'evicted', 'target-left', 'stopped']);
+
+/** An HTTP error, or a connection/flow that ended because something failed (not one that just ended). */
+export function recordFailed(r: Pick<TrafficRecord, 'kind' | 'error'>): boolean {
+  if (r.error === undefined) return false;
+  return r.kind === 'http' || r.kind === 'websocket' || !ORDINARY_CLOSE_REASONS.has(r.error);
+}

@@ -1,5 +1,5 @@
 // The traffic view's filter: pure, so the table and its tests agree on what "matches" means.
-import type { TrafficRecord } from '../../../shared/model/index.js';
+import { recordFailed, type TrafficRecord } from '../../../shared/model/index.js';
 
 export type TrafficKindTab = 'all' | 'http' | 'l4';
 
@@ -16,36 +16,33 @@ export interface TrafficFilter {
 
 export const isHttp = (r: TrafficRecord): boolean => r.kind === 'http' || r.kind === 'websocket';
 
-/** Why a connection or flow ended, in words. A network record's `error` is its close reason, and most
- * reasons are ordinary ends (a UDP flow always ends by one), so only some of them mean it failed. */
-const CLOSE_REASONS: Record<string, { words: string; failed: boolean }> = {
-  'idle-timeout': { words: 'idle for longer than the listener\'s idle timeout', failed: false },
-  'client-reset': { words: 'the client broke the connection off', failed: false },
-  deregistered: { words: 'the target was deregistered and its delay ran out', failed: false },
-  'listener-closed': { words: 'the listener was switched off or stopped', failed: false },
-  evicted: { words: 'the flow table was full and this was the least recently used flow', failed: false },
-  'target-left': { words: 'the target left its group; the next datagram opens a new flow', failed: false },
-  stopped: { words: 'the listener was switched off or stopped', failed: false },
-  'no-target': { words: 'no target to send it to', failed: true },
-  'target-refused': { words: 'the target refused the connection', failed: true },
-  'connect-timeout': { words: 'the target did not accept the connection in time', failed: true },
-  'target-tls-failed': { words: 'the TLS handshake with the target failed', failed: true },
-  'target-reset': { words: 'the target reset the connection', failed: true },
-  'target-error': { words: 'sending to the target failed', failed: true },
-  'tls-handshake-failed': { words: 'the TLS handshake with the client failed', failed: true },
-  'tls-handshake-timeout': { words: 'the client did not finish the TLS handshake in time', failed: true },
+/** Why a connection or flow ended, in words. A network record's `error` is its close reason; which
+ * reasons are ordinary ends and which mean it failed is shared with the engine (ORDINARY_CLOSE_REASONS). */
+const CLOSE_REASONS: Record<string, string> = {
+  'idle-timeout': 'idle for longer than the listener\'s idle timeout',
+  'client-reset': 'the client broke the connection off',
+  deregistered: 'the target was deregistered and its delay ran out',
+  'listener-closed': 'the listener was switched off or stopped',
+  evicted: 'the flow table was full and this was the least recently used flow',
+  'target-left': 'the target left its group; the next datagram opens a new flow',
+  stopped: 'the listener was switched off or stopped',
+  'no-target': 'no target to send it to',
+  'target-refused': 'the target refused the connection',
+  'connect-timeout': 'the target did not accept the connection in time',
+  'target-tls-failed': 'the TLS handshake with the target failed',
+  'target-reset': 'the target reset the connection',
+  'target-error': 'sending to the target failed',
+  'tls-handshake-failed': 'the TLS handshake with the client failed',
+  'tls-handshake-timeout': 'the client did not finish the TLS handshake in time',
 };
 
 /** The close reason of a connection or flow in words (the code itself when Berth has no words for it). */
 export function closeReasonWords(reason: string): string {
-  return CLOSE_REASONS[reason]?.words ?? reason;
+  return CLOSE_REASONS[reason] ?? reason;
 }
 
 /** An HTTP error, or a connection/flow that ended because something failed (not one that just ended). */
-export function failed(r: TrafficRecord): boolean {
-  if (r.error === undefined) return false;
-  return isHttp(r) || (CLOSE_REASONS[r.error]?.failed ?? true);
-}
+export const failed = (r: TrafficRecord): boolean => recordFailed(r);
 
 export function matchesFilter(r: TrafficRecord, f: TrafficFilter): boolean {
   if (f.listener && r.listener !== f.listener) return false;

@@ -120,4 +120,16 @@ describe('traffic metrics', () => {
     expect(latencyBucket(Number.NaN)).toBe(0);
     expect(latencyBucket(1e12)).toBe(LATENCY_BUCKETS - 1);
   });
+
+  it('network flows that simply ended are counted, not as errors; failed ones are errors, and the error filter agrees', () => {
+    const recorder = new TrafficRecorder({ capacity: 100 });
+    const ends = ['idle-timeout', 'idle-timeout', 'evicted', 'target-left', 'client-reset'];
+    for (const error of ends) recorder.record(rec(recorder, { kind: 'udp', listener: '53/UDP', targetGroup: 'dns', target: 'dns-1:53', error, startedAt: T0 + 500 }));
+    recorder.record(rec(recorder, { kind: 'tcp', listener: '53/UDP', targetGroup: 'dns', target: 'dns-1:53', error: 'target-refused', startedAt: T0 + 600 }));
+    recorder.record(rec(recorder, { kind: 'http', targetGroup: 'dns', status: 502, error: 'TARGET_CONNECTION_REFUSED', startedAt: T0 + 700 }));
+    const group = recorder.metrics(60, T0 + 1000).find((m) => m.targetGroup === 'dns' && !m.target)!;
+    expect(group.requests).toBe(7);
+    expect(group.errors).toBe(2);
+    expect(recorder.recent(100, { statusClass: 'error' }).map((r) => r.error)).toEqual(['target-refused', 'TARGET_CONNECTION_REFUSED']);
+  });
 });
