@@ -46,7 +46,13 @@ export async function ensureRendererBuilt(): Promise<void> {
   }
   try {
     if (fresh()) return;
-    const r = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(renderer, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(renderer, 'vite.config.ts'), '--logLevel', 'warn'], {
+      cwd: root,
+      encoding: 'utf8',
+      // Vitest runs with NODE_ENV=test, which would make Vite build React's development runtime: the
+      // page under test must be the one users get.
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     if (r.status !== 0) throw new Error(`npm run build:renderer failed:\n${r.stdout}\n${r.stderr}`);
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
