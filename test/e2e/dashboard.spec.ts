@@ -20,6 +20,7 @@ import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/free-port.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import { ensureRendererBuilt } from './renderer-build.js';
+import { gotoSettled } from '../helpers/chromium.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = join(root, 'test-results', 'screenshots');
@@ -136,7 +137,7 @@ describeDocker('dashboard (berth up + Chromium)', () => {
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
     page.on('pageerror', (err) => (output += `\n[page error] ${err.message}`));
-    await page.goto(dashboardUrl);
+    await gotoSettled(page, dashboardUrl);
     await page.waitForSelector('[data-testid="overview"]');
   }, 180_000);
 

@@ -11,6 +11,7 @@ import { configSchema } from '../../../shared/model/index.js';
 import { BerthEngine } from '../../../main/engine/index.js';
 import { startControl, type ControlServer } from '../../../main/control/index.js';
 import { freePort } from '../../helpers/free-port.js';
+import { gotoSettled } from '../../helpers/chromium.js';
 
 const raw = (port: number, path: string, headers: Record<string, string>, method = 'GET', body?: string) =>
   new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -109,7 +110,7 @@ describe('control API security', () => {
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     try {
       const page = await browser.newPage();
-      await page.goto(`http://localhost:${evilPort}/`);
+      await gotoSettled(page, `http://localhost:${evilPort}/`);
       const outcome = await page.evaluate(
         async ({ url, token, lb, listener }) => {
           const results: string[] = [];

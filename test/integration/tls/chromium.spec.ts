@@ -10,6 +10,7 @@ import { CertificateStore, createCa, generateLeafKey, mintLeaf, rootIdentity, sy
 import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
 import { exec, listen, startServer, type RunningServer } from './tls-fixtures.js';
 import { createServer } from 'node:https';
+import { gotoSettled } from '../../helpers/chromium.js';
 
 // Each test starts Chromium; on a loaded CI machine that alone can take tens of seconds.
 vi.setConfig({ testTimeout: 120_000 });
@@ -44,7 +45,7 @@ async function withBrowser<T>(use: (browser: Browser) => Promise<T>): Promise<T>
 async function load(browser: Browser, url: string): Promise<{ status?: number; text?: string; error?: string }> {
   const page = await browser.newPage();
   try {
-    const response = await page.goto(url, { timeout: 20_000 });
+    const response = await gotoSettled(page, url, { timeout: 20_000 });
     return { status: response?.status(), text: await page.innerText('body') };
   } catch (err) {
     return { error: (err as Error).message };
