@@ -1,6 +1,7 @@
 // The processes the L7 benchmark runs, one role each (so each can be pinned to its own core):
 //   target <port>                       a small keep-alive HTTP server
-//   berth <port> <targetPort> <rules>   Berth's HttpListener with <rules> host+path rules
+//   berth <port> <targetPort> <rules> [capture]   Berth's HttpListener with <rules> host+path rules;
+//                                       capture `off` sets `capture: { headers: false }`
 //   http-proxy-3 <port> <targetPort>    the bare library with a keep-alive agent (reference)
 //   undici <port> <targetPort>          the bare undici Pool dispatch (reference)
 // Each prints `ready <port>` once listening and exits on SIGTERM or when its parent goes away.
@@ -12,7 +13,7 @@ import { TargetGroupRuntime } from '../../main/targets/index.js';
 import { TrafficRecorder } from '../../main/traffic/recorder.js';
 import { targetGroupSchema, type Listener, type LoadBalancer, type Rule } from '../../shared/model/index.js';
 
-const [role, portText, targetPortText, rulesText] = process.argv.slice(2);
+const [role, portText, targetPortText, rulesText, captureText] = process.argv.slice(2);
 const port = Number(portText);
 const targetPort = Number(targetPortText);
 const BODY = Buffer.from('hello, world\n');
@@ -49,7 +50,7 @@ if (role === 'target') {
     conditions: { hostHeader: [`h${i}.bench.localhost`], pathPattern: [`/api/v${i % 10}/*`] },
     action: forward,
   }));
-  const listener: Listener = { port, protocol: 'HTTP', address: '127.0.0.1', enabled: true, defaultAction: { fixedResponse: { statusCode: '404' } }, rules };
+  const listener: Listener = { port, protocol: 'HTTP', address: '127.0.0.1', enabled: true, defaultAction: { fixedResponse: { statusCode: '404' } }, rules, ...(captureText === 'off' ? { capture: { headers: false, bodyBytes: 0 } } : {}) };
   const lb: LoadBalancer = { name: 'bench', type: 'application', scheme: 'internal', idleTimeoutSeconds: 60, preserveHostHeader: false, xffHeaderProcessingMode: 'append', listeners: [listener] };
   const berth = new HttpListener({ listener, loadBalancer: lb, resolveTargetGroup: () => group, recorder });
   await berth.start();

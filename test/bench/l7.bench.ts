@@ -19,7 +19,7 @@ if (spawnSync('wrk', ['--version']).error) {
 interface Scenario {
   name: string;
   /** The process in front of the target; none = direct. */
-  proxy?: { role: string; rules?: number };
+  proxy?: { role: string; rules?: number; capture?: 'off' };
   host: string;
   path: string;
 }
@@ -27,6 +27,7 @@ interface Scenario {
 const scenarios: Scenario[] = [
   { name: 'direct', host: 'localhost', path: '/api/v9/items' },
   { name: 'berth-1-rule', proxy: { role: 'berth', rules: 1 }, host: 'h0.bench.localhost', path: '/api/v0/items' },
+  { name: 'berth-1-rule-no-headers', proxy: { role: 'berth', rules: 1, capture: 'off' as const }, host: 'h0.bench.localhost', path: '/api/v0/items' },
   { name: 'berth-10000-rules', proxy: { role: 'berth', rules: 10_000 }, host: 'h9999.bench.localhost', path: '/api/v9/items' },
   { name: 'http-proxy-3 (bare)', proxy: { role: 'http-proxy-3' }, host: 'localhost', path: '/api/v9/items' },
   { name: 'undici (bare)', proxy: { role: 'undici' }, host: 'localhost', path: '/api/v9/items' },
@@ -65,7 +66,7 @@ try {
       if (s.proxy) {
         port = await freePort();
         const profile = s.proxy.role === 'berth' && round === 0 ? args.profile : undefined;
-        proxy = await startProcess('1', [s.proxy.role, String(port), String(targetPort), String(s.proxy.rules ?? 1)], profile);
+        proxy = await startProcess('1', [s.proxy.role, String(port), String(targetPort), String(s.proxy.rules ?? 1), s.proxy.capture ?? 'on'], profile);
       }
       const url = `http://127.0.0.1:${port}${s.path}`;
       wrk(url, s.host, 2, connections); // warm-up: JIT, pools, keep-alive connections
