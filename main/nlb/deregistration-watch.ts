@@ -14,7 +14,7 @@ export interface WatchedConnection {
  * AWS's default for TCP and TLS groups is false (elbv2-model.md 4.5: true only for new UDP and
  * TCP_UDP groups), so connections to a deregistered target live on until either side closes them.
  */
-export function terminatesOnDeregistration(group: TargetGroupRuntime): boolean {
+export function terminatesOnDeregistration(group: { readonly config: { readonly protocol: string; readonly connectionTermination?: boolean | undefined } }): boolean {
   return group.config.connectionTermination ?? (group.config.protocol === 'UDP' || group.config.protocol === 'TCP_UDP');
 }
 

@@ -20,7 +20,7 @@ export interface FlowTarget {
 /** What a UDP listener needs of a target group (the engine's TargetGroupRuntime, or a test's fake). */
 export interface FlowTargetGroup {
   readonly name: string;
-  readonly config: { readonly proxyProtocolV2: boolean; readonly connectionTermination?: boolean | undefined };
+  readonly config: { readonly protocol: string; readonly proxyProtocolV2: boolean; readonly connectionTermination?: boolean | undefined };
   pick(ctx: PickContext): { target: FlowTarget } | undefined;
   begin(target: FlowTarget): void;
   end(target: FlowTarget): void;

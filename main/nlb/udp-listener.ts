@@ -7,6 +7,7 @@ import type { Listener, LoadBalancer, TrafficRecord } from '../../shared/model/i
 import { listenerBindError } from '../../shared/errors.js';
 import { FlowTable } from './udp-flow-table.js';
 import { UdpFlow, type FlowEnd, type FlowTarget, type FlowTargetGroup } from './udp-flow.js';
+import { terminatesOnDeregistration } from './deregistration-watch.js';
 
 export type { FlowEnd, FlowTarget, FlowTargetGroup };
 
@@ -153,7 +154,7 @@ export class UdpListener {
     const now = this.now();
     const key = `${rinfo.address} ${rinfo.port}`;
     let flow = this.table.get(key);
-    if (flow && flow.target.health === 'unused' && terminatesOnDrain(flow.group)) {
+    if (flow && flow.target.health === 'unused' && terminatesOnDeregistration(flow.group)) {
       // The target left between two 'changed' checks: this datagram starts a new flow.
       this.rehome(flow);
       flow = undefined;
@@ -237,7 +238,7 @@ export class UdpListener {
   /** AWS ends a deregistered target's UDP flows when the delay is over (connection termination on by default for UDP). */
   private onGroupChanged(group: FlowTargetGroup): void {
     const entry = this.watched.get(group);
-    if (!entry || !terminatesOnDrain(group)) return;
+    if (!entry || !terminatesOnDeregistration(group)) return;
     for (const [target, flows] of [...entry.byTarget]) {
       if (target.health !== 'unused') continue;
       for (const flow of [...flows]) this.rehome(flow);
@@ -327,10 +328,6 @@ export class UdpListener {
 function forwardGroups(listener: Listener): { name: string; weight: number }[] {
   const groups = listener.defaultAction.forward?.targetGroups ?? [];
   return groups.filter((g) => (g.weight ?? 1) > 0).map((g) => ({ name: g.name, weight: g.weight ?? 1 }));
-}
-
-function terminatesOnDrain(group: FlowTargetGroup): boolean {
-  return group.config.connectionTermination !== false;
 }
 
 function idleMsOf(listener: Listener): number {
