@@ -62,27 +62,25 @@ export function errorStatus(code: TrafficErrorCode): number {
   return STATUS[code];
 }
 
-/** Maps an upstream (undici or socket) error to what AWS would answer (elbv2-model.md 5.1). */
+/** Maps an upstream error (Berth's upstream client, or a socket's) to what AWS would answer (elbv2-model.md 5.1). */
 export function upstreamErrorCode(err: unknown): TrafficErrorCode {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return 'TARGET_ERROR';
   switch (code) {
     case 'TARGET_DEREGISTERED':
       return 'TARGET_DEREGISTERED';
+    case 'CLIENT_CLOSED':
+      return 'CLIENT_CLOSED';
     case 'ECONNREFUSED':
       return 'TARGET_CONNECTION_REFUSED';
     case 'ECONNRESET':
     case 'EPIPE':
-    case 'UND_ERR_SOCKET':
-    case 'UND_ERR_CLOSED':
+    case 'UPSTREAM_CLOSED':
       return 'TARGET_CONNECTION_RESET';
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'ETIMEDOUT':
     case 'ECONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
       return 'TARGET_CONNECT_TIMEOUT';
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+    case 'UPSTREAM_TIMEOUT':
       return 'TARGET_TIMEOUT';
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
@@ -90,9 +88,7 @@ export function upstreamErrorCode(err: unknown): TrafficErrorCode {
     case 'EAI_AGAIN':
     case 'EADDRNOTAVAIL':
       return 'TARGET_UNREACHABLE';
-    case 'UND_ERR_HEADERS_OVERFLOW':
-    case 'UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE':
-    case 'UND_ERR_INFO':
+    case 'UPSTREAM_INVALID_RESPONSE':
       return 'TARGET_INVALID_RESPONSE';
   }
   if (code.startsWith('HPE_')) return 'TARGET_INVALID_RESPONSE';

@@ -1,9 +1,8 @@
-// One HTTP request through a listener: routing view, forwarding (as undici's dispatch handler, so
+// One HTTP request through a listener: routing view, forwarding (as the upstream client's handler, so
 // response bytes go straight to the client without an intermediate stream), error answers, and its
 // traffic record. Everything per request lives on this one object: no per-request closures.
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Dispatcher } from 'undici';
 import type { Capture } from '../../shared/model/index.js';
 import type { RuleRequest, MatchedRule } from '../../shared/rules/index.js';
 import { BodyCapture } from '../traffic/body-capture.js';
@@ -16,6 +15,7 @@ import type { ForwardPlan } from './forward-plan.js';
 import type { ForwardTarget, ForwardTargetGroup, InFlightRequest, TargetGroupResolver, TrafficSink } from './listener-dependencies.js';
 import type { RequestHead } from './request-head.js';
 import { selectTarget } from './target-selection.js';
+import type { UpstreamConnection, UpstreamHandler, UpstreamPool } from './upstream-client.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
 /** What a request needs from its listener; replaced as a whole when the config changes. */
@@ -55,7 +55,7 @@ function onResponseDrain(this: BerthResponse): void {
   this.exchange?.drained();
 }
 
-export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlightRequest {
+export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
   readonly startedAt = Date.now();
   private readonly t0 = performance.now();
   readonly method: string;
@@ -72,14 +72,13 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlig
   private error: TrafficErrorCode | undefined;
   private connectMs: number | undefined;
   private firstByteMs: number | undefined;
-  private abortUpstream: ((err?: Error) => void) | undefined;
-  private resumeUpstream: (() => void) | undefined;
+  private upstream: UpstreamPool | undefined;
+  upstreamConnection: UpstreamConnection | undefined;
   private upstreamDone = false;
   private clientGone = false;
   private responseHeaders: string[] | undefined;
   private requestBody: BodyCapture | undefined;
   private responseBody: BodyCapture | undefined;
-  private cut = false;
 
   constructor(
     private readonly ctx: ListenerContext,
@@ -119,45 +118,26 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlig
     this.setCookies = chosen.setCookies;
     chosen.group.begin(chosen.target, this);
     this.traceRoot = addForwardingHeaders(this.head, ctx.policy, this.sourceIp, this.startedAt);
-    const pool = ctx.pools.get(chosen.target, chosen.group.config.protocol === 'HTTPS', this.t0);
+    const pool = (this.upstream = ctx.pools.get(chosen.target, chosen.group.config.protocol === 'HTTPS'));
     if (ctx.capture.bodyBytes > 0 && this.head.hasBody) this.tapRequestBody(ctx.capture.bodyBytes);
-    try {
-      pool.dispatch(
-        {
-          path: this.head.target,
-          method: this.method,
-          headers: this.head.headers,
-          body: this.head.hasBody ? this.req : null,
-          headersTimeout: ctx.idleTimeoutMs,
-          bodyTimeout: ctx.idleTimeoutMs,
-        },
-        this,
-      );
-    } catch (err) {
-      this.onError(err as Error);
-    }
+    pool.dispatch(this, this.method, this.head.target, this.head.headers, this.head.hasBody ? this.req : null, ctx.idleTimeoutMs);
   }
 
-  // ---- undici's dispatch handler (the long-standing callback form: no wrapper objects) ----
+  // ---- the upstream client's handler ----
 
-  onConnect(abort: (err?: Error) => void): void {
-    this.abortUpstream = abort;
+  onUpstreamConnect(): void {
     this.connectMs = performance.now() - this.t0;
-    if (this.clientGone) abort(CLIENT_CLOSED);
-    else if (this.cut) abort(DEREGISTERED);
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
-    // 1xx from the target: Berth already answered `Expect: 100-continue` itself.
-    if (statusCode < 200) return true;
+  onUpstreamHeaders(statusCode: number, statusText: string, rawHeaders: string[]): void {
+    // 1xx answers never get here: Berth already answered `Expect: 100-continue` itself.
     this.firstByteMs = performance.now() - this.t0;
-    this.resumeUpstream = resume;
     const out: string[] = [];
     let targetCookies: string[] | undefined;
     let connection: string | undefined;
     for (let i = 0; i < rawHeaders.length; i += 2) {
-      const name = rawHeaders[i]!.toString('latin1');
-      const value = rawHeaders[i + 1]!.toString('latin1');
+      const name = rawHeaders[i]!;
+      const value = rawHeaders[i + 1]!;
       const n = name.length;
       // Only the hop-by-hop names' lengths (2, 7, 10, 17) and proxy-* need a closer look.
       if (n === 2 || n === 7 || n === 10 || n === 17 || (n > 6 && (name.charCodeAt(0) | 32) === 112)) {
@@ -179,23 +159,22 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlig
     // Kept as sent (the same list, no copy); turned into an object only when someone reads it.
     if (this.ctx.capture.headers) this.responseHeaders = out;
     if (this.ctx.capture.bodyBytes > 0) this.responseBody = new BodyCapture(this.ctx.capture.bodyBytes);
-    return true;
   }
 
-  onData(chunk: Buffer): boolean {
+  onUpstreamData(chunk: Buffer): boolean {
     this.responseBody?.add(chunk);
     if (this.res.write(chunk)) return true;
     this.res.once('drain', onResponseDrain);
     return false;
   }
 
-  onComplete(): void {
+  onUpstreamComplete(): void {
     this.upstreamDone = true;
     this.release();
     this.res.end();
   }
 
-  onError(err: Error): void {
+  onUpstreamError(err: Error): void {
     this.upstreamDone = true;
     this.release();
     if (this.clientGone) return;
@@ -212,21 +191,20 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlig
   /** The target's deregistration delay ended first: AWS cuts the request (502, or a closed connection mid-response). */
   deregistered(): void {
     if (this.upstreamDone) return;
-    this.cut = true;
-    this.abortUpstream?.(DEREGISTERED);
+    this.upstream?.abort(this, DEREGISTERED);
   }
 
   drained(): void {
-    this.resumeUpstream?.();
+    this.upstreamConnection?.resume();
   }
 
   /** The response closed: finished, or the client went away (then the upstream request goes too). */
   closed(): void {
     if (!this.res.writableFinished) {
       this.clientGone = true;
-      if (!this.upstreamDone && this.target) {
+      if (!this.upstreamDone && this.upstream) {
         this.upstreamDone = true;
-        this.abortUpstream?.(CLIENT_CLOSED);
+        this.upstream.abort(this, CLIENT_CLOSED);
         this.release();
       }
       this.error ??= 'CLIENT_CLOSED';
@@ -239,8 +217,8 @@ export class Exchange implements RuleRequest, Dispatcher.DispatchHandler, InFlig
     }
   }
 
-  /** Sees the request body's chunks as undici reads them: paused first, so adding a 'data' listener
-   * does not start the flow before undici takes the stream (it resumes it itself). */
+  /** Sees the request body's chunks as the upstream client reads them: paused first, so adding a
+   * 'data' listener does not start the flow before the client takes the stream (it resumes it). */
   private tapRequestBody(limit: number): void {
     const capture = (this.requestBody = new BodyCapture(limit));
     this.req.pause();

@@ -100,7 +100,7 @@ export class HttpListener {
   /** Stops accepting, lets requests in flight finish (bounded), closes idle keep-alive sockets. */
   async stop(): Promise<void> {
     await this.closeServer();
-    await this.pools.close();
+    this.pools.close();
   }
 
   /** Live rule and action changes; address, port and protocol changes need a new listener. */

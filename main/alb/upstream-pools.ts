@@ -1,8 +1,9 @@
-// Keep-alive connection pools to targets (undici), one per target object. Plain requests go through
-// undici rather than http-proxy-3: measured in docs/performance.md. Pools nobody used for a while
-// (a container that went away) are closed by a periodic sweep.
-import { Pool } from 'undici';
+// Keep-alive connection pools to targets, one per target object, on Berth's own HTTP/1.1 client
+// (upstream-client.ts). Plain requests go through it rather than http-proxy-3 or undici: measured in
+// docs/performance.md. Pools nobody used for a while (a container that went away) are closed by a
+// periodic sweep, which also closes connections idle past their keep-alive time.
 import type { ForwardTarget } from './listener-dependencies.js';
+import { UpstreamPool } from './upstream-client.js';
 
 export interface UpstreamPoolOptions {
   /** AWS gives a target 10 s to accept a connection (then 504). */
@@ -12,55 +13,41 @@ export interface UpstreamPoolOptions {
 }
 
 const SWEEP_MS = 30_000;
-// Large enough that AWS's response-header limit (32 KB → 502) is what bites, not undici's default.
-const MAX_HEADER_SIZE = 32 * 1024;
-
-interface Entry {
-  pool: Pool;
-  usedAt: number;
-}
 
 export class UpstreamPools {
-  private readonly pools = new Map<ForwardTarget, Entry>();
+  private readonly pools = new Map<ForwardTarget, UpstreamPool>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: UpstreamPoolOptions) {}
 
-  get(target: ForwardTarget, tls: boolean, now: number): Pool {
-    const entry = this.pools.get(target);
-    if (entry) {
-      entry.usedAt = now;
-      return entry.pool;
+  get(target: ForwardTarget, tls: boolean): UpstreamPool {
+    let pool = this.pools.get(target);
+    if (pool === undefined || pool.options.tls !== tls) {
+      pool?.close();
+      const host = target.host.startsWith('[') ? target.host.slice(1, -1) : target.host;
+      pool = new UpstreamPool({ host, port: target.port, tls, connectTimeoutMs: this.options.connectTimeoutMs, maxConnections: this.options.connections ?? 256 });
+      this.pools.set(target, pool);
+      this.timer ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
     }
-    const host = target.host.includes(':') ? `[${target.host}]` : target.host;
-    const pool = new Pool(`${tls ? 'https' : 'http'}://${host}:${target.port}`, {
-      connections: this.options.connections ?? 256,
-      maxHeaderSize: MAX_HEADER_SIZE,
-      // AWS does not verify target certificates (self-signed and expired are accepted).
-      connect: { timeout: this.options.connectTimeoutMs, ...(tls ? { rejectUnauthorized: false } : {}) },
-    });
-    // A pool error is also reported to the request it concerns; this only keeps it from crashing.
-    pool.on('connectionError', noop);
-    this.pools.set(target, { pool, usedAt: now });
-    this.timer ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
     return pool;
   }
 
-  async close(): Promise<void> {
+  close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    const pools = [...this.pools.values()].map((e) => e.pool);
+    const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((p) => p.destroy().catch(noop)));
+    for (const pool of pools) pool.close();
   }
 
   private sweep(): void {
-    const idleSince = performance.now() - 2 * SWEEP_MS;
-    for (const [target, entry] of this.pools) {
-      const stats = entry.pool.stats;
-      if (entry.usedAt < idleSince && stats.pending === 0 && stats.running === 0) {
+    const now = performance.now();
+    const unusedSince = now - 2 * SWEEP_MS;
+    for (const [target, pool] of this.pools) {
+      const empty = pool.sweep(now);
+      if (empty && pool.usedAt < unusedSince) {
         this.pools.delete(target);
-        entry.pool.close().catch(noop);
+        pool.close();
       }
     }
     if (this.pools.size === 0 && this.timer) {
@@ -69,5 +56,3 @@ export class UpstreamPools {
     }
   }
 }
-
-function noop(): void {}

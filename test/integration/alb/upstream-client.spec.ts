@@ -1,0 +1,163 @@
+// Berth's own HTTP/1.1 client to targets, through a real listener to real servers on loopback
+// (Node's http server, and raw sockets where a target has to misbehave exactly): connections are
+// reused, a stale one is retried for a request that is safe to repeat, response framings of every
+// kind arrive whole, oversized heads are refused, and requests beyond the connection limit wait.
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UpstreamPool, type UpstreamConnection, type UpstreamHandler } from '../../../main/alb/upstream-client.js';
+import { cleanup, onCleanup, request, startListener, startTarget, targetGroup } from './alb-fixtures.js';
+
+afterEach(cleanup);
+
+/** A raw TCP target: `answer` gets each request's head and the socket, and its count on that socket. */
+async function rawTarget(answer: (head: string, socket: net.Socket, nth: number) => void): Promise<{ id: string; host: string; port: number; connections: () => number }> {
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections++;
+    let buffered = '';
+    let nth = 0;
+    socket.on('error', () => undefined);
+    socket.on('data', (d) => {
+      buffered += d.toString('latin1');
+      let end: number;
+      while ((end = buffered.indexOf('\r\n\r\n')) >= 0) {
+        const head = buffered.slice(0, end);
+        buffered = buffered.slice(end + 4);
+        answer(head, socket, ++nth);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup(() => new Promise((resolve) => server.close(resolve)));
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s) => (sockets.add(s), s.once('close', () => sockets.delete(s))));
+  onCleanup(() => sockets.forEach((s) => s.destroy()));
+  return { id: 'raw-1', host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, connections: () => connections };
+}
+
+const ok = (body: string, extra = '') => `HTTP/1.1 200 OK\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+
+async function through(target: { id: string; host: string; port: number }) {
+  const { port, records } = await startListener({ listener: { defaultAction: { forward: 'g' } } }, [targetGroup('g', [target])]);
+  return { port, records };
+}
+
+describe('the upstream client', () => {
+  it('reuses one connection to the target for requests in sequence', async () => {
+    const target = await startTarget('t', (req, res) => res.end(String(req.socket.remotePort)));
+    const { port } = await through(target);
+    const ports = new Set<string>();
+    for (let i = 0; i < 20; i++) ports.add((await request(port, '/')).body);
+    expect(ports.size).toBe(1);
+  });
+
+  it('carries on when the target closed an idle connection (Node servers close after 5 s; here 150 ms)', async () => {
+    const target = await startTarget('t', (_req, res) => res.end('fine'));
+    target.server.keepAliveTimeout = 150;
+    const { port } = await through(target);
+    expect((await request(port, '/')).body).toBe('fine');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await request(port, '/')).body).toBe('fine');
+  });
+
+  it('retries a GET once on a fresh connection when a reused one was dead, but never a POST', async () => {
+    // The second request on any connection finds it closed without an answer, as when a target's
+    // keep-alive timer fires just as Berth sends.
+    const target = await rawTarget((head, socket, nth) => (nth === 1 ? socket.write(ok(`${head.split(' ')[0]} answered`)) : socket.destroy()));
+    const { port, records } = await through(target);
+    expect((await request(port, '/')).body).toBe('GET answered');
+    const again = await request(port, '/');
+    expect(again).toMatchObject({ status: 200, body: 'GET answered' });
+    expect(target.connections()).toBe(2);
+    // A POST meets the same dead connection and is not repeated: the target might have acted on it.
+    const lost = await request(port, '/', { method: 'POST', headers: { 'content-length': '0' } });
+    expect(lost.status).toBe(502);
+    expect(lost.headers['x-berth-error']).toBe('TARGET_CONNECTION_RESET');
+    expect((await request(port, '/', { method: 'POST', headers: { 'content-length': '0' } })).body).toBe('POST answered');
+    expect(records.filter((r) => r.method === 'POST').map((r) => [r.status, r.error])).toEqual([[502, 'TARGET_CONNECTION_RESET'], [200, undefined]]);
+  });
+
+  it('passes on a body delimited by the connection closing', async () => {
+    const target = await rawTarget((_head, socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the end'));
+    const { port } = await through(target);
+    const reply = await request(port, '/');
+    expect(reply).toMatchObject({ status: 200, body: 'until the end' });
+  });
+
+  it('skips 1xx answers (103 Early Hints) and passes on the final response', async () => {
+    const target = await rawTarget((_head, socket) => socket.write(`HTTP/1.1 103 Early Hints\r\nlink: </a.css>; rel=preload\r\n\r\n${ok('final')}`));
+    const { port } = await through(target);
+    expect(await request(port, '/')).toMatchObject({ status: 200, body: 'final' });
+  });
+
+  it('answers HEAD with the head only and keeps the connection for the next request', async () => {
+    const target = await rawTarget((head, socket) => socket.write(head.startsWith('HEAD') ? 'HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n' : ok('after head')));
+    const { port } = await through(target);
+    const head = await request(port, '/', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe('1000');
+    expect((await request(port, '/')).body).toBe('after head');
+    expect(target.connections()).toBe(1);
+  });
+
+  it('passes on 40 response headers, past the parser’s first batch of 32', async () => {
+    const extra = Array.from({ length: 40 }, (_, i) => `x-h${i}: v${i}\r\n`).join('');
+    const target = await rawTarget((_head, socket) => socket.write(ok('many', extra)));
+    const { port } = await through(target);
+    const reply = await request(port, '/');
+    expect(reply.body).toBe('many');
+    for (let i = 0; i < 40; i++) expect(reply.headers[`x-h${i}`]).toBe(`v${i}`);
+  });
+
+  it('answers 502 for a response head over 32 KB, as AWS does', async () => {
+    const target = await rawTarget((_head, socket) => socket.write(ok('big', `x-big: ${'a'.repeat(40 * 1024)}\r\n`)));
+    const { port } = await through(target);
+    const reply = await request(port, '/');
+    expect(reply.status).toBe(502);
+    expect(reply.headers['x-berth-error']).toBe('TARGET_INVALID_RESPONSE');
+  });
+
+  it('stops reusing a connection past the target’s Keep-Alive timeout hint', async () => {
+    const target = await rawTarget((_head, socket) => socket.write(ok('hinted', 'keep-alive: timeout=2\r\n')));
+    const { port } = await through(target);
+    await request(port, '/');
+    await request(port, '/');
+    expect(target.connections()).toBe(1);
+    // The hint says 2 s; Berth keeps a second's margin, so after 1.3 s idle it opens a new one.
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    await request(port, '/');
+    expect(target.connections()).toBe(2);
+  });
+
+  it('holds requests beyond its connection limit until a connection is free', async () => {
+    let open = 0;
+    let most = 0;
+    const server = http.createServer((_req, res) => {
+      setTimeout(() => res.end('done'), 30);
+    });
+    server.on('connection', (s) => {
+      most = Math.max(most, ++open);
+      s.once('close', () => open--);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))));
+    const pool = new UpstreamPool({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, tls: false, connectTimeoutMs: 1_000, maxConnections: 2 });
+    onCleanup(() => pool.close());
+    const one = () =>
+      new Promise<string>((resolve, reject) => {
+        let body = '';
+        const handler: UpstreamHandler = {
+          upstreamConnection: undefined as UpstreamConnection | undefined,
+          onUpstreamConnect: () => undefined,
+          onUpstreamHeaders: () => undefined,
+          onUpstreamData: (chunk) => ((body += chunk.toString()), true),
+          onUpstreamComplete: () => resolve(body),
+          onUpstreamError: reject,
+        };
+        pool.dispatch(handler, 'GET', '/', ['host', 'x.localhost'], null, 5_000);
+      });
+    expect(await Promise.all(Array.from({ length: 8 }, one))).toEqual(Array(8).fill('done'));
+    expect(most).toBe(2);
+  });
+});
