@@ -31,13 +31,21 @@ export interface ListenerContext {
   readonly pools: UpstreamPools;
 }
 
-/** Per client connection: byte counters at the end of the previous request, and the peer address. */
+/** Per client connection: byte counters at the end of the previous request, the peer address, and
+ * what the idle sweep needs (the listener closes connections idle past the idle timeout itself:
+ * Node's keep-alive timeout would arm and disarm a timer on every request). */
 export interface ConnectionState {
   /** Kept here because `req.socket` is gone by the time a response has closed. */
   readonly socket: Socket;
   read: number;
   written: number;
   clientIp: string;
+  /** Requests on the connection not yet answered. */
+  inFlight: number;
+  /** performance.now() when the last response ended (or the connection opened). */
+  lastActive: number;
+  /** Upgraded (WebSocket): the WebSocket proxy's own idle timeout governs it now. */
+  upgraded: boolean;
 }
 
 /** Node builds this instead of a plain ServerResponse, so events can find their exchange. */
@@ -92,6 +100,7 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
     this.path = head.path;
     this.query = head.query;
     this.sourceIp = conn.clientIp;
+    conn.inFlight++;
     res.exchange = this;
     // `on`, not `once`: the response is used once anyway, and once() allocates a wrapper per call.
     res.on('close', onResponseClose);
@@ -210,6 +219,9 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
       this.error ??= 'CLIENT_CLOSED';
     }
     this.res.exchange = undefined;
+    const conn = this.conn;
+    conn.inFlight--;
+    conn.lastActive = performance.now();
     try {
       this.record();
     } catch {
@@ -274,7 +286,8 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
       // Bytes on the connection since the previous request ended (headers included, like AWS's logs).
       bytesIn: read - conn.read,
       bytesOut: written - conn.written,
-      durationMs: performance.now() - this.t0,
+      // Set by closed() a moment ago: the response's end.
+      durationMs: conn.lastActive - this.t0,
       connectMs: this.connectMs,
       firstByteMs: this.firstByteMs,
       error: this.error,

@@ -43,6 +43,9 @@ export class HttpListener {
   private readonly pools: UpstreamPools;
   private readonly websockets: WebSocketProxy;
   private readonly connections = new WeakMap<object, ConnectionState>();
+  /** Open client connections, for the idle sweep. */
+  private readonly clients = new Set<ConnectionState>();
+  private idleSweep: NodeJS.Timeout | undefined;
   private listener: Listener;
   private loadBalancer: LoadBalancer;
   private starting: Promise<void> | undefined;
@@ -95,6 +98,7 @@ export class HttpListener {
       server.listen({ port: listener.port, host: listener.address });
     });
     this.server = server;
+    this.idleSweep = setInterval(this.sweepIdle, IDLE_SWEEP_MS).unref();
   }
 
   /** Stops accepting, lets requests in flight finish (bounded), closes idle keep-alive sockets. */
@@ -108,7 +112,6 @@ export class HttpListener {
     this.listener = listener;
     this.loadBalancer = loadBalancer;
     this.routing = this.compile(listener, loadBalancer);
-    if (this.server) this.server.keepAliveTimeout = this.routing.ctx.idleTimeoutMs;
   }
 
   /** Disabled, the port refuses connections (the server is closed); enabled, it listens again. */
@@ -146,11 +149,13 @@ export class HttpListener {
   private createServer(): http.Server {
     const options: http.ServerOptions = {
       ServerResponse: BerthResponse,
-      // AWS's idle timeout governs client connections too; a request itself has no total deadline.
-      keepAliveTimeout: this.routing.ctx.idleTimeoutMs,
+      // AWS's idle timeout governs client connections too, enforced by sweepIdle rather than Node's
+      // keep-alive timer (which costs two timer changes per request); a request has no total deadline.
+      keepAliveTimeout: 0,
       requestTimeout: 0,
     };
     const server = this.options.tls ? https.createServer({ ...this.options.tls, ...options }, this.onRequest) : http.createServer(options, this.onRequest);
+    server.on(this.options.tls ? 'secureConnection' : 'connection', this.onConnection);
     server.on('upgrade', this.onUpgrade);
     server.on('clientError', this.onClientError);
     // After a successful bind, errors concern single connections and are answered there.
@@ -161,6 +166,8 @@ export class HttpListener {
   private async closeServer(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    if (this.idleSweep) clearInterval(this.idleSweep);
+    this.idleSweep = undefined;
     this.websockets.closeAll();
     if (!server?.listening) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -199,6 +206,7 @@ export class HttpListener {
   private readonly onUpgrade = (req: http.IncomingMessage, duplex: Duplex, headBytes: Buffer): void => {
     const socket = duplex as Socket;
     socket.on('error', noop);
+    this.connection(socket).upgraded = true;
     const { ctx, matcher } = this.routing;
     const head = new RequestHead(req);
     const method = req.method ?? 'GET';
@@ -262,11 +270,26 @@ export class HttpListener {
     });
   };
 
+  private readonly onConnection = (socket: Socket): void => {
+    const state = this.connection(socket);
+    this.clients.add(state);
+    socket.once('close', () => this.clients.delete(state));
+  };
+
+  /** Closes client connections with nothing in flight for longer than the idle timeout (AWS's
+   * idle timeout; an upgraded connection has its own). */
+  private readonly sweepIdle = (): void => {
+    const idleSince = performance.now() - this.routing.ctx.idleTimeoutMs;
+    for (const c of this.clients) {
+      if (c.inFlight === 0 && !c.upgraded && c.lastActive < idleSince) c.socket.destroy();
+    }
+  };
+
   private connection(socket: Socket): ConnectionState {
     let state = this.connections.get(socket);
     if (!state) {
       const address = socket.remoteAddress ?? '';
-      state = { socket, read: 0, written: 0, clientIp: address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address };
+      state = { socket, read: 0, written: 0, clientIp: address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address, inFlight: 0, lastActive: performance.now(), upgraded: false };
       this.connections.set(socket, state);
     }
     return state;
@@ -283,5 +306,9 @@ function fallbackHost(address: string): string {
   if (address === '0.0.0.0' || address === '::') return 'localhost';
   return address.includes(':') ? `[${address}]` : address;
 }
+
+// How often idle client connections are looked for: a connection closes within this much after its
+// idle timeout.
+const IDLE_SWEEP_MS = 250;
 
 function noop(): void {}

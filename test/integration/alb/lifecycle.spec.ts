@@ -78,6 +78,36 @@ describe('listener lifecycle', () => {
     expect(await refused(port)).toBe(true);
   });
 
+  it('closes a client connection idle past the idle timeout, and not one that keeps asking', async () => {
+    const target = await startTarget('t');
+    const { port } = await startListener({ idleTimeoutSeconds: 1, listener: { defaultAction: { forward: 'g' } } }, [targetGroup('g', [target])]);
+    const open = async () => {
+      const socket = net.connect(port, '127.0.0.1');
+      onCleanup(() => socket.destroy());
+      await new Promise((resolve) => socket.once('connect', resolve));
+      let closedAt: number | undefined;
+      socket.once('close', () => (closedAt = performance.now()));
+      socket.on('data', () => undefined);
+      socket.on('error', () => undefined);
+      const ask = () => socket.write('GET / HTTP/1.1\r\nHost: a.localhost\r\n\r\n');
+      return { ask, closedAt: () => closedAt };
+    };
+    const idle = await open();
+    const busy = await open();
+    idle.ask();
+    const askedAt = performance.now();
+    // The busy connection asks every 300 ms for 2.4 s: never idle for a whole second.
+    for (let i = 0; i < 8; i++) {
+      busy.ask();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(idle.closedAt()).toBeDefined();
+    const idleFor = idle.closedAt()! - askedAt;
+    expect(idleFor).toBeGreaterThanOrEqual(950);
+    expect(idleFor).toBeLessThan(1_800);
+    expect(busy.closedAt()).toBeUndefined();
+  });
+
   it('serves HTTPS when given TLS options, and reaches HTTPS targets without verifying them', async () => {
     const temp = await tempDir();
     onCleanup(() => temp.remove());
