@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import type { Capture } from '../../shared/model/index.js';
 import type { RuleRequest, MatchedRule } from '../../shared/rules/index.js';
 import { BodyCapture } from '../traffic/body-capture.js';
-import type { RecordDetail } from '../traffic/recorder.js';
+import { packHeaders, type RecordDetail } from '../traffic/recorder.js';
 import type { ActionPlan } from './action-plans.js';
 import { sendError, upstreamErrorCode, errorStatus, type TrafficErrorCode } from './error-responses.js';
 import { addForwardingHeaders, type ForwardingPolicy } from './forwarding-headers.js';
@@ -240,9 +240,10 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
   private detail(): RecordDetail | undefined {
     const capture = this.ctx.capture;
     if (!capture.headers && !this.requestBody && !this.responseBody) return undefined;
+    const response = capture.headers ? (this.responseHeaders ?? (this.res.headersSent ? ownResponseHeaders(this.res) : undefined)) : undefined;
     return {
-      requestHeaders: capture.headers ? this.req.rawHeaders : undefined,
-      responseHeaders: capture.headers ? (this.responseHeaders ?? (this.res.headersSent ? ownResponseHeaders(this.res) : undefined)) : undefined,
+      requestHeaders: capture.headers ? packHeaders(this.req.rawHeaders) : undefined,
+      responseHeaders: response === undefined ? undefined : packHeaders(response),
       requestBody: this.requestBody?.result(),
       responseBody: this.responseBody?.result(),
     };

@@ -1,9 +1,13 @@
-// The traffic recorder: a bounded ring buffer of TrafficRecords (memory stays flat at any rate),
-// captured headers and bodies kept beside it within a byte budget and handed out only on request,
+// The traffic recorder: a bounded ring of TrafficRecords (memory stays flat at any rate, and the
+// records are kept as numbers and bytes, not objects: record-ring.ts), captured headers and bodies
+// kept beside them within a byte budget and handed out only on request,
 // batched delivery to subscribers (a slow one loses its oldest pending records, counted, and never
 // grows memory), and per-second metrics counted as records arrive.
-import { recordFailed, type CapturedBody, type TrafficRecord } from '../../shared/model/index.js';
+import { recordFailed, type TrafficRecord } from '../../shared/model/index.js';
+import { RecordRing, type DecodedDetail, type StoredDetail } from './record-ring.js';
 import { TrafficMetrics, type GroupMetrics } from './traffic-metrics.js';
+
+export { packHeaders } from './record-ring.js';
 
 export type { GroupMetrics, MetricsPoint } from './traffic-metrics.js';
 
@@ -16,13 +20,9 @@ export interface RecorderOptions {
 }
 
 /** What capture adds to a record: header lists as `[name, value, …]` exactly as they went over the
- * wire (turned into objects only when read), and the first bytes of the bodies. */
-export interface RecordDetail {
-  requestHeaders?: readonly string[] | undefined;
-  responseHeaders?: readonly string[] | undefined;
-  requestBody?: CapturedBody | undefined;
-  responseBody?: CapturedBody | undefined;
-}
+ * wire, or packed into one string by `packHeaders` (turned into objects only when read), and the
+ * first bytes of the bodies. */
+export type RecordDetail = StoredDetail;
 
 export interface TrafficQuery {
   listener?: string;
@@ -62,13 +62,7 @@ export interface SubscriberStats {
 
 export class TrafficRecorder {
   readonly capacity: number;
-  private readonly ring: (TrafficRecord | undefined)[];
-  private readonly details: (RecordDetail | undefined)[];
-  private readonly detailBudget: number;
-  private detailBytes = 0;
-  /** Records written since the start, and the write number from which details may remain. */
-  private written = 0;
-  private detailCursor = 0;
+  private readonly ring: RecordRing;
   private head = 0;
   private size = 0;
   private seq = 0;
@@ -78,9 +72,7 @@ export class TrafficRecorder {
 
   constructor(options: RecorderOptions = {}) {
     this.capacity = Math.max(0, options.capacity ?? 10_000);
-    this.ring = new Array<TrafficRecord | undefined>(this.capacity);
-    this.details = new Array<RecordDetail | undefined>(this.capacity);
-    this.detailBudget = options.detailBudgetBytes ?? 64 * 1024 * 1024;
+    this.ring = new RecordRing(this.capacity, options.detailBudgetBytes ?? 64 * 1024 * 1024);
   }
 
   nextId(): number {
@@ -92,39 +84,23 @@ export class TrafficRecorder {
     return this.capacity > 0;
   }
 
-  /** Stores a finished record; `detail` is what capture kept of it (not streamed, see `get`). */
+  /** Stores a finished record; `detail` is what capture kept of it (not streamed, see `get`). The
+   * record is copied into the ring: the object itself is not kept (subscribers get it, though). */
   record(r: TrafficRecord, detail?: RecordDetail): void {
     this.counters.add(r);
     if (this.capacity === 0) return;
     const head = this.head;
-    const old = this.details[head];
-    if (old) this.detailBytes -= detailSize(old);
-    this.ring[head] = r;
-    this.details[head] = detail;
-    this.head = (head + 1) % this.capacity;
-    this.written++;
+    this.ring.write(head, r, detail);
+    this.head = head + 1 === this.capacity ? 0 : head + 1;
     if (this.size < this.capacity) this.size++;
-    if (detail) {
-      this.detailBytes += detailSize(detail);
-      if (this.detailBytes > this.detailBudget) this.dropOldestDetails();
-    }
-    for (const s of this.subscribers) s.push(r);
-  }
-
-  private dropOldestDetails(): void {
-    this.detailCursor = Math.max(this.detailCursor, this.written - this.size);
-    while (this.detailBytes > this.detailBudget && this.detailCursor < this.written) {
-      const i = this.detailCursor++ % this.capacity;
-      const d = this.details[i];
-      if (!d) continue;
-      this.detailBytes -= detailSize(d);
-      this.details[i] = undefined;
-    }
+    if (this.subscribers.size > 0) for (const s of this.subscribers) s.push(r);
   }
 
   /** Bytes of captured detail held now (bounded by the budget). */
   get detailBytesHeld(): number {
-    return this.detailBytes;
+    let n = 0;
+    for (let i = 0; i < this.size; i++) n += this.ring.detailSize(this.slot(i));
+    return n;
   }
 
   get count(): number {
@@ -136,9 +112,10 @@ export class TrafficRecorder {
   recent(limit = 200, query: TrafficQuery = {}, withDetail = false): TrafficRecord[] {
     const out: TrafficRecord[] = [];
     for (let i = 0; i < this.size && out.length < limit; i++) {
-      const slot = (this.head - 1 - i + this.capacity) % this.capacity;
-      const r = this.ring[slot]!;
-      if (matches(r, query)) out.push(withDetail ? withDetails(r, this.details[slot]) : r);
+      const slot = this.slot(i);
+      if (query.beforeId !== undefined && this.ring.id(slot) >= query.beforeId) continue;
+      const r = this.ring.read(slot);
+      if (matches(r, query)) out.push(withDetail ? withDetails(r, this.ring.readDetail(slot)) : r);
     }
     return out.reverse();
   }
@@ -146,22 +123,24 @@ export class TrafficRecorder {
   /** One record with whatever capture kept of its headers and bodies. */
   get(id: number): TrafficRecord | undefined {
     for (let i = 0; i < this.size; i++) {
-      const slot = (this.head - 1 - i + this.capacity) % this.capacity;
-      const r = this.ring[slot]!;
-      if (r.id === id) return withDetails(r, this.details[slot]);
-      if (r.id < id) return undefined;
+      const slot = this.slot(i);
+      const at = this.ring.id(slot);
+      if (at === id) return withDetails(this.ring.read(slot), this.ring.readDetail(slot));
+      if (at < id) return undefined;
     }
     return undefined;
   }
 
   clear(): void {
-    this.ring.fill(undefined);
-    this.details.fill(undefined);
-    this.detailBytes = 0;
-    this.detailCursor = this.written;
+    this.ring.clear();
     this.head = 0;
     this.size = 0;
     this.counters.clear();
+  }
+
+  /** The slot of the i-th newest record. */
+  private slot(i: number): number {
+    return (this.head - 1 - i + this.capacity) % this.capacity;
   }
 
   subscribe(fn: (records: TrafficRecord[]) => void, options: SubscribeOptions = {}): Subscription {
@@ -258,18 +237,12 @@ export function matches(r: TrafficRecord, q: TrafficQuery): boolean {
   return true;
 }
 
-function detailSize(d: RecordDetail): number {
-  let n = (d.requestBody?.data.length ?? 0) + (d.responseBody?.data.length ?? 0);
-  for (const list of [d.requestHeaders, d.responseHeaders]) if (list) for (const x of list) n += x.length;
-  return n;
-}
-
-function withDetails(r: TrafficRecord, d: RecordDetail | undefined): TrafficRecord {
+function withDetails(r: TrafficRecord, d: DecodedDetail | undefined): TrafficRecord {
   if (!d) return r;
   return {
     ...r,
-    ...(d.requestHeaders ? { requestHeaders: headerObject(d.requestHeaders) } : {}),
-    ...(d.responseHeaders ? { responseHeaders: headerObject(d.responseHeaders) } : {}),
+    ...(d.requestHeaders !== undefined ? { requestHeaders: headerObject(d.requestHeaders) } : {}),
+    ...(d.responseHeaders !== undefined ? { responseHeaders: headerObject(d.responseHeaders) } : {}),
     ...(d.requestBody ? { requestBody: d.requestBody } : {}),
     ...(d.responseBody ? { responseBody: d.responseBody } : {}),
   };
