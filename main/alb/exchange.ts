@@ -141,7 +141,9 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
   onUpstreamHeaders(statusCode: number, statusText: string, rawHeaders: string[]): void {
     // 1xx answers never get here: Berth already answered `Expect: 100-continue` itself.
     this.firstByteMs = performance.now() - this.t0;
-    const out: string[] = [];
+    // The parser's list is this response's own: hop-by-hop fields are squeezed out in place.
+    const out = rawHeaders;
+    let kept = 0;
     let targetCookies: string[] | undefined;
     let connection: string | undefined;
     for (let i = 0; i < rawHeaders.length; i += 2) {
@@ -157,13 +159,16 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
         }
         if (lower === 'set-cookie') (targetCookies ??= []).push(value);
       }
-      out.push(name, value);
+      out[kept++] = name;
+      out[kept++] = value;
     }
+    out.length = kept;
     // Only a response with a Connection header pays for the fields it names.
     if (connection !== undefined) dropConnectionOptions(out, connection);
     const cookies = this.group?.responseCookies(this.target!, targetCookies);
     if (cookies) for (const c of cookies) out.push('set-cookie', c);
-    for (const c of this.setCookies!) out.push('set-cookie', c);
+    const own = this.setCookies!;
+    for (let i = 0; i < own.length; i++) out.push('set-cookie', own[i]!);
     this.res.writeHead(statusCode, statusText, out);
     // Kept as sent (the same list, no copy); turned into an object only when someone reads it.
     if (this.ctx.capture.headers) this.responseHeaders = out;
