@@ -4,10 +4,12 @@
 // exists; the load runs in this process, unpinned.
 //   npm run bench:l4 -- [--rounds 3] [--bulk-gb 2] [--duration 5] [--connections 16] [--udp-sockets 8]
 //                       [--udp-window 32] [--proxy-protocol on|off] [--only tcp-bulk,tcp-connections,udp] [--json FILE]
+//                       [--profile DIR]   (a CPU profile of each Berth process, for `node --cpu-prof`'s viewers)
 import type { ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import * as net from 'node:net';
+import { resolve } from 'node:path';
 import { freePort } from '../helpers/free-port.js';
 import { Processes, QUIET_CORES, cpuTicks, hasTaskset, machineBusyTicks, median, parseArgs, selfTicks, stop } from './bench-support.js';
 
@@ -90,7 +92,8 @@ interface Result {
 }
 
 const processes = new Processes();
-const startProcess = async (core: string, roleArgs: string[]) => (await processes.start(core, 'l4-processes.ts', roleArgs)).child;
+const startProcess = async (core: string, roleArgs: string[]) =>
+  (await processes.start(core, 'l4-processes.ts', roleArgs, { nodeFlags: args.profile && roleArgs[0]!.startsWith('berth') ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`] : [] })).child;
 
 // Direct and through Berth alternate within each round and ratios are taken within a round: on a
 // shared machine the absolute figures drift between runs, the ratios much less.
