@@ -144,7 +144,9 @@ export class RecordRing {
     this.freeLengths = new Int32Array(capacity * FREE);
     // Room for a typical host, path, query and trace id; longer ones spill (kept as strings).
     this.areaBytes = capacity <= 100_000 ? 192 : 96;
-    this.area = Buffer.alloc(capacity * this.areaBytes);
+    // Not zero-filled: only bytes written are ever read back (the lengths say which), and memory the
+    // ring has not reached yet is not touched, so it costs nothing until used.
+    this.area = Buffer.allocUnsafeSlow(capacity * this.areaBytes);
     this.detailAt = new Float64Array(capacity).fill(-1);
     this.detailLengths = new Int32Array(capacity * PARTS);
     this.bodyBytes = new Float64Array(capacity * 2);
@@ -343,7 +345,7 @@ export class RecordRing {
         offset = 0;
       }
     }
-    const log = (this.log ??= Buffer.alloc(logBytes));
+    const log = (this.log ??= Buffer.allocUnsafeSlow(logBytes));
     const d = slot * PARTS;
     const lengths = this.detailLengths;
     let end = offset;
