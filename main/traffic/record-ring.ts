@@ -297,15 +297,7 @@ export class RecordRing {
       lengths.fill(-1, f, f + FREE);
       return false;
     }
-    let offset = slot * areaBytes;
-    const area = this.area;
-    lengths[f + HOST] = host === undefined ? -1 : area.write(host, offset);
-    offset += Math.max(0, lengths[f + HOST]!);
-    lengths[f + PATH] = path === undefined ? -1 : area.write(path, offset);
-    offset += Math.max(0, lengths[f + PATH]!);
-    lengths[f + QUERY] = query === undefined ? -1 : area.write(query, offset);
-    offset += Math.max(0, lengths[f + QUERY]!);
-    lengths[f + TRACE] = trace === undefined ? -1 : area.write(trace, offset);
+    writeFour(this.area, slot * areaBytes, lengths, f, host, path, query, trace);
     return true;
   }
 
@@ -346,17 +338,7 @@ export class RecordRing {
       }
     }
     const log = (this.log ??= Buffer.allocUnsafeSlow(logBytes));
-    const d = slot * PARTS;
-    const lengths = this.detailLengths;
-    let end = offset;
-    lengths[d + REQ_HEADERS] = reqHeaders === undefined ? -1 : log.write(reqHeaders, end);
-    end += Math.max(0, lengths[d + REQ_HEADERS]!);
-    lengths[d + RES_HEADERS] = resHeaders === undefined ? -1 : log.write(resHeaders, end);
-    end += Math.max(0, lengths[d + RES_HEADERS]!);
-    lengths[d + REQ_BODY] = reqBody === undefined ? -1 : log.write(reqBody, end);
-    end += Math.max(0, lengths[d + REQ_BODY]!);
-    lengths[d + RES_BODY] = resBody === undefined ? -1 : log.write(resBody, end);
-    end += Math.max(0, lengths[d + RES_BODY]!);
+    const end = writeFour(log, offset, this.detailLengths, slot * PARTS, reqHeaders, resHeaders, reqBody, resBody);
     this.detailAt[slot] = at;
     this.logWritten = at + (end - offset);
     if (detail.requestBody) this.bodyMeta(slot, 0, detail.requestBody);
@@ -372,6 +354,25 @@ export class RecordRing {
     const flags = this.bodyFlags[slot * 2 + which]!;
     return { encoding: flags & BODY_BASE64 ? 'base64' : 'utf8', data, bytes: this.bodyBytes[slot * 2 + which]!, truncated: (flags & BODY_TRUNCATED) !== 0 };
   }
+}
+
+/** Writes up to four strings one after another as UTF-8 from `offset` (the caller made sure they
+ * fit); their byte lengths, -1 for an absent one, go to `lengths[at]…[at + 3]`. Returns the end. */
+function writeFour(buffer: Buffer, offset: number, lengths: Int32Array, at: number, a: string | undefined, b: string | undefined, c: string | undefined, d: string | undefined): number {
+  let end = offset;
+  const n0 = a === undefined ? -1 : buffer.write(a, end);
+  end += Math.max(0, n0);
+  const n1 = b === undefined ? -1 : buffer.write(b, end);
+  end += Math.max(0, n1);
+  const n2 = c === undefined ? -1 : buffer.write(c, end);
+  end += Math.max(0, n2);
+  const n3 = d === undefined ? -1 : buffer.write(d, end);
+  end += Math.max(0, n3);
+  lengths[at] = n0;
+  lengths[at + 1] = n1;
+  lengths[at + 2] = n2;
+  lengths[at + 3] = n3;
+  return end;
 }
 
 function byteLength(s: string | undefined): number {
