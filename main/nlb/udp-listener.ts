@@ -2,7 +2,8 @@
 // to the flow's target (so replies find their way back to that client), AWS's idle timeout per flow,
 // a bounded flow table, and flows that move to another target when theirs leaves the group.
 import * as dgram from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
 import type { Listener, LoadBalancer, TrafficRecord } from '../../shared/model/index.js';
 import { listenerBindError } from '../../shared/errors.js';
 import { FlowTable } from './udp-flow-table.js';
@@ -99,7 +100,7 @@ export class UdpListener {
 
   private async bind(): Promise<void> {
     const { listener } = this;
-    const socket = dgram.createSocket({ type: isIPv6(listener.address) ? 'udp6' : 'udp4' });
+    const socket = dgram.createSocket({ type: isIPv6(listener.address) ? 'udp6' : 'udp4', lookup: literalLookup });
     await new Promise<void>((resolve, reject) => {
       const failed = (err: NodeJS.ErrnoException) => {
         socket.off('listening', listening);
@@ -186,7 +187,8 @@ export class UdpListener {
       proxyProtocol: group.config.proxyProtocolV2,
       reply: (data) => {
         // Replies count as activity: a flow that only receives stays alive.
-        if (this.table.get(key) === flow) this.table.touch(flow, this.now());
+        // (touch leaves a flow that already left the table alone).
+        this.table.touch(flow, this.now());
         // No callback: a failed send (the client went away) surfaces on the socket's 'error', ignored there.
         socket.send(data, rinfo.port, rinfo.address);
       },
@@ -343,5 +345,13 @@ function unmapped(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
+
+/** Replies go to the address a datagram came from, always an IP literal: answered at once rather
+ * than through dns.lookup, which defers even a literal to the next tick (once per reply). */
+function literalLookup(address: string, family: unknown, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const literal = isIP(address);
+  if (literal !== 0) callback(null, address, literal);
+  else dnsLookup(address, family as number, callback);
+}
 
 function noop(): void {}
