@@ -129,7 +129,13 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
     this.traceRoot = addForwardingHeaders(this.head, ctx.policy, this.sourceIp, this.startedAt);
     const pool = (this.upstream = ctx.pools.get(chosen.target, chosen.group.config.protocol === 'HTTPS'));
     if (ctx.capture.bodyBytes > 0 && this.head.hasBody) this.tapRequestBody(ctx.capture.bodyBytes);
-    pool.dispatch(this, this.method, this.head.target, this.head.headers, this.head.hasBody ? this.req : null, ctx.idleTimeoutMs);
+    try {
+      pool.dispatch(this, this.method, this.head.target, this.head.headers, this.head.hasBody ? this.req : null, ctx.idleTimeoutMs);
+    } catch (err) {
+      // A connection that cannot even be started (a target port out of range, say) is this request's
+      // 502, and the target's in-flight count ends with it.
+      this.onUpstreamError(err as Error);
+    }
   }
 
   // ---- the upstream client's handler ----

@@ -130,6 +130,16 @@ describe('the upstream client', () => {
     expect(target.connections()).toBe(2);
   });
 
+  it('answers 502 when a connection to the target cannot even be started, and serves the next request', async () => {
+    const good = await startTarget('good', (_req, res) => res.end('fine'));
+    const { port: broken } = await through({ id: 'port-70000', host: '127.0.0.1', port: 70_000 });
+    const reply = await request(broken, '/');
+    expect(reply.status).toBe(502);
+    expect(reply.headers['x-berth-error']).toBe('TARGET_ERROR');
+    const { port } = await through(good);
+    expect((await request(port, '/')).body).toBe('fine');
+  });
+
   it('holds requests beyond its connection limit until a connection is free', async () => {
     let open = 0;
     let most = 0;
