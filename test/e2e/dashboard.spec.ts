@@ -123,6 +123,7 @@ describeDocker('dashboard (berth up + Chromium)', () => {
       startContainer({ name: `e2e-tcp-${runId}`, server: 'tcp-echo', labels: { [label]: 'tcp' } }),
       startContainer({ name: `e2e-udp-${runId}`, server: 'udp-echo', ports: ['8081/udp'], labels: { [label]: 'udp' } }),
     ]);
+    await api.serving();
     berth = spawn(process.execPath, [join(root, 'bin/berth.js'), 'up', '-c', configFile, '--data-dir', dir.path, '--control', `127.0.0.1:${control}`, '--docker-host', testDockerHost()], { stdio: ['ignore', 'pipe', 'pipe'] });
     berth.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     berth.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -161,6 +162,8 @@ describeDocker('dashboard (berth up + Chromium)', () => {
   it('shows a container started during the test with its URL', async () => {
     await go('Containers');
     app = await startContainer({ name: `e2e-app-${runId}`, labels: { [label]: 'app' } });
+    // The curls of the next test need the server inside to be up, not just the container.
+    await app.serving();
     const row = page.locator(`[data-testid="container-${app.name}"]`);
     await row.waitFor({ timeout: 15_000 });
     await eventually(async () => expect(await row.textContent()).toContain(`http://app.localhost:${port}/`), { timeoutMs: 15_000 });

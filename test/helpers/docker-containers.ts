@@ -49,6 +49,12 @@ export interface TestContainer {
   remove(): Promise<void>;
   /** Re-reads the published ports. */
   refresh(): Promise<void>;
+  /**
+   * Resolves once an http-echo server answers on its published port. Docker's port proxy accepts
+   * connections as soon as the container starts and closes them until the server inside listens,
+   * which takes tens of milliseconds on a quiet machine and seconds on a loaded one.
+   */
+  serving(timeoutMs?: number): Promise<void>;
 }
 
 /** One test engine instance: 0 is shared by all suites; others are private (e.g. for daemon restarts). */
@@ -145,6 +151,21 @@ class ContainerHandle implements TestContainer {
     for (const [key, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
       const binding = (bindings ?? []).find((b) => !b.HostIp.includes(':')) ?? bindings?.[0];
       if (binding?.HostPort) this.published.set(key, Number(binding.HostPort));
+    }
+  }
+
+  async serving(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const res = await fetch(this.url('/health'), { signal: AbortSignal.timeout(2_000) });
+        await res.arrayBuffer();
+        if (res.ok) return;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`${this.name} does not answer on ${this.url('/health')}: ${(err as Error).message}`);
+      }
+      if (Date.now() > deadline) throw new Error(`${this.name} does not answer 200 on ${this.url('/health')}`);
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 
