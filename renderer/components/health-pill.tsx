@@ -5,6 +5,7 @@ const tone: Record<TargetHealthState, string> = {
   healthy: 'ok',
   initial: 'info',
   unhealthy: 'bad',
+  'unhealthy.draining': 'bad',
   draining: 'warn',
   unused: 'muted',
   unavailable: 'muted',

@@ -19,6 +19,7 @@ export const LIMITS = {
   stickinessSecondsMin: 1,
   stickinessSecondsMax: 604_800,
   deregistrationDelayMax: 3600,
+  unhealthyDrainingIntervalMax: 360_000,
   slowStartMin: 30,
   slowStartMax: 900,
   healthIntervalMin: 5,

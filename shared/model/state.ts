@@ -2,7 +2,9 @@ import type { BerthConfig } from './config.js';
 
 // Runtime state the engine reports: targets with AWS-style health, listeners, discovery status.
 
-export type TargetHealthState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unused' | 'unavailable';
+/** AWS's target health states; `unhealthy.draining` is NLB's: unhealthy, keeping its connections for the
+ * group's unhealthy draining interval. */
+export type TargetHealthState = 'initial' | 'healthy' | 'unhealthy' | 'unhealthy.draining' | 'draining' | 'unused' | 'unavailable';
 
 export type TargetHealthReason =
   | 'Elb.RegistrationInProgress'

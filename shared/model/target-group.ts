@@ -86,6 +86,10 @@ export const targetGroupSchema = z
     preserveClientIp: z.boolean().optional(),
     /** NLB: close remaining connections when the deregistration delay ends. */
     connectionTermination: z.boolean().optional(),
+    /** NLB TCP/TLS: reset connections to a target that turns unhealthy (AWS default true) unless the group failed open. */
+    unhealthyConnectionTermination: z.boolean().optional(),
+    /** NLB TCP/TLS with unhealthyConnectionTermination false: time in `unhealthy.draining` before connections are closed (AWS default 0: never). */
+    unhealthyDrainingIntervalSeconds: z.number().int().min(0).max(LIMITS.unhealthyDrainingIntervalMax).optional(),
     targets: z
       .strictObject({
         docker: dockerSelectorSchema.optional(),
@@ -131,6 +135,14 @@ function checkTargetGroup(tg: LooseTargetGroup, ctx: z.RefinementCtx): void {
   }
   if (protocol && !l7 && stickiness.type !== 'source_ip' && stickiness.enabled === true) {
     ctx.addIssue({ code: 'custom', path: ['stickiness', 'type'], message: 'network target groups support only source_ip stickiness' });
+  }
+  if (protocol && protocol !== 'TCP' && protocol !== 'TLS') {
+    for (const key of ['unhealthyConnectionTermination', 'unhealthyDrainingIntervalSeconds'] as const) {
+      if (tg[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} applies only to TCP and TLS target groups` });
+    }
+  }
+  if (typeof tg.unhealthyDrainingIntervalSeconds === 'number' && tg.unhealthyDrainingIntervalSeconds > 0 && tg.unhealthyConnectionTermination !== false) {
+    ctx.addIssue({ code: 'custom', path: ['unhealthyDrainingIntervalSeconds'], message: 'an unhealthy draining interval needs unhealthyConnectionTermination: false (with termination on, connections are reset at once)' });
   }
   if (typeof tg.slowStartSeconds === 'number' && tg.slowStartSeconds > 0 && tg.loadBalancingAlgorithm === 'least_outstanding_requests') {
     ctx.addIssue({ code: 'custom', path: ['slowStartSeconds'], message: 'slow start cannot be combined with least_outstanding_requests' });
