@@ -7,7 +7,7 @@ import { emptyModel, type CertificateRef, type ElbAction, type ElbCondition, typ
 import { localSettingsSchema, type LocalEntry } from './local-settings.js';
 import type { ImportProblem } from './model-to-config.js';
 import type { ReadResult } from './import-cloudformation.js';
-import { TF_ATTRIBUTES, TF_METADATA_LOCAL } from './terraform.js';
+import { TF_ATTRIBUTES, TF_METADATA_LOCAL, TF_TARGET_HEALTH_STATE } from './terraform.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -161,7 +161,7 @@ export async function readTerraform(text: string, fileName = 'main.tf'): Promise
         break;
       }
       case 'aws_lb_target_group': {
-        unknown(['name', 'port', 'protocol', 'protocol_version', 'target_type', 'health_check', 'stickiness']);
+        unknown(['name', 'port', 'protocol', 'protocol_version', 'target_type', 'health_check', 'stickiness', 'target_health_state']);
         const targetType = str(body, 'target_type') ?? 'instance';
         if (targetType !== 'instance' && targetType !== 'ip') {
           problem('error', 'unsupported-target-type', `${targetType} target groups have no Berth equivalent; skipped`, 'target_type');
@@ -182,6 +182,11 @@ export async function readTerraform(text: string, fileName = 'main.tf'): Promise
           if (duration !== undefined && sType !== 'source_ip') attrs[`stickiness.${sType}.duration_seconds`] = duration;
           const cookie = str(s, 'cookie_name', 'stickiness.cookie_name');
           if (cookie !== undefined) attrs['stickiness.app_cookie.cookie_name'] = cookie;
+        }
+        const healthState = blocks(body.target_health_state)[0] ?? {};
+        for (const [key, [arg]] of Object.entries(TF_TARGET_HEALTH_STATE)) {
+          const v = str(healthState, arg, `target_health_state.${arg}`);
+          if (v !== undefined) attrs[key] = v;
         }
         model.targetGroups.push({
           id, tfName: name, where, name: tgName, protocol: str(body, 'protocol') ?? '', port: num(body, 'port'), targetType, ...(protocolVersion ? { protocolVersion } : {}),

@@ -25,6 +25,7 @@ const TG_ATTRIBUTES = new Set([
   'deregistration_delay.timeout_seconds', 'slow_start.duration_seconds', 'load_balancing.algorithm.type', 'stickiness.enabled', 'stickiness.type',
   'stickiness.lb_cookie.duration_seconds', 'stickiness.app_cookie.duration_seconds', 'stickiness.app_cookie.cookie_name', 'proxy_protocol_v2.enabled',
   'preserve_client_ip.enabled', 'deregistration_delay.connection_termination.enabled',
+  'target_health_state.unhealthy.connection_termination.enabled', 'target_health_state.unhealthy.draining_interval_seconds',
 ]);
 
 const num = (v: string | undefined) => (v === undefined || v.trim() === '' || Number.isNaN(Number(v)) ? undefined : Number(v));
@@ -182,6 +183,8 @@ function targetGroupToConfig(tg: ElbTargetGroup, problems: ImportProblem[]): Jso
     proxyProtocolV2: bool(a['proxy_protocol_v2.enabled']),
     preserveClientIp: bool(a['preserve_client_ip.enabled']),
     connectionTermination: bool(a['deregistration_delay.connection_termination.enabled']),
+    unhealthyConnectionTermination: bool(a['target_health_state.unhealthy.connection_termination.enabled']),
+    unhealthyDrainingIntervalSeconds: num(a['target_health_state.unhealthy.draining_interval_seconds']),
     targets: {},
   });
 }

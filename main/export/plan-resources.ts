@@ -64,6 +64,11 @@ export function targetGroupToModel(tg: TargetGroup, id: string, tfName: string):
     attributes['proxy_protocol_v2.enabled'] = String(tg.proxyProtocolV2);
     if (tg.preserveClientIp !== undefined) attributes['preserve_client_ip.enabled'] = String(tg.preserveClientIp);
     if (tg.connectionTermination !== undefined) attributes['deregistration_delay.connection_termination.enabled'] = String(tg.connectionTermination);
+    // Terraform's target_health_state block requires the termination flag, so a draining interval
+    // alone (only 0 is allowed then) goes out with AWS's default beside it, in every format alike.
+    const drain = tg.unhealthyDrainingIntervalSeconds;
+    if (tg.unhealthyConnectionTermination !== undefined || drain !== undefined) attributes['target_health_state.unhealthy.connection_termination.enabled'] = String(tg.unhealthyConnectionTermination ?? true);
+    if (drain !== undefined) attributes['target_health_state.unhealthy.draining_interval_seconds'] = String(drain);
     // Network groups know only source_ip stickiness; the untouched default says nothing to export.
     if (s.enabled || s.type === 'source_ip') {
       attributes['stickiness.enabled'] = String(s.enabled);

@@ -22,14 +22,20 @@ export const TF_ATTRIBUTES: Record<string, [argument: string, kind: 'number' | '
   'deregistration_delay.connection_termination.enabled': ['connection_termination', 'bool'],
 };
 
+/** Attribute keys that the provider takes inside aws_lb_target_group's `target_health_state` block. */
+export const TF_TARGET_HEALTH_STATE: typeof TF_ATTRIBUTES = {
+  'target_health_state.unhealthy.connection_termination.enabled': ['enable_unhealthy_connection_termination', 'bool'],
+  'target_health_state.unhealthy.draining_interval_seconds': ['unhealthy_draining_interval', 'number'],
+};
+
 export const TF_PROVIDER_CONSTRAINT = '>= 6.0';
 export const TF_METADATA_LOCAL = 'berth_metadata';
 
 const typed = (value: string, kind: 'number' | 'bool' | 'string'): HclValue => (kind === 'number' ? Number(value) : kind === 'bool' ? value === 'true' : value);
 
-function attributeArgs(attributes: Record<string, string>): HclItem[] {
+function attributeArgs(attributes: Record<string, string>, arguments_ = TF_ATTRIBUTES): HclItem[] {
   return Object.entries(attributes).flatMap(([key, value]) => {
-    const m = TF_ATTRIBUTES[key];
+    const m = arguments_[key];
     return m ? [attr(m[0], typed(value, m[1]))] : [];
   });
 }
@@ -156,6 +162,7 @@ function targetGroupResource(tg: ElbTargetGroup, vpc: HclValue): HclItem {
   const hc = tg.healthCheck;
   const a = tg.attributes;
   const { stickiness, rest } = splitStickiness(a);
+  const healthState = attributeArgs(a, TF_TARGET_HEALTH_STATE);
   const health = block('health_check', [], defined({
     enabled: hc.enabled,
     healthy_threshold: hc.healthyThresholdCount,
@@ -175,7 +182,7 @@ function targetGroupResource(tg: ElbTargetGroup, vpc: HclValue): HclItem {
     attr('target_type', tg.targetType),
     attr('vpc_id', vpc),
     ...attributeArgs(rest),
-  ], [health, ...(stickiness ? [stickiness] : [])]);
+  ], [health, ...(stickiness ? [stickiness] : []), ...(healthState.length ? [block('target_health_state', [], healthState)] : [])]);
 }
 
 function splitStickiness(a: Record<string, string>): { stickiness?: HclItem; rest: Record<string, string> } {

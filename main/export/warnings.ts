@@ -55,6 +55,9 @@ export function warningForEntry(entry: LocalEntry, exported: (path: string) => u
     case 'contentType':
       if (entry.unset) return [{ code: 'content-type-added', path, message: `no content type set; exported ${show(exported(path))} (Terraform requires one)` }];
       break;
+    case 'unhealthyConnectionTermination':
+      if (entry.unset) return [{ code: 'unhealthy-termination-added', path, message: `not set beside unhealthyDrainingIntervalSeconds; exported ${show(exported(path))}, AWS's default (Terraform's target_health_state requires it)` }];
+      break;
   }
   const instead = exported(path);
   const replaced = entry.unset ? `unset locally, exported as ${show(instead)}` : instead === undefined ? `${show(entry.value)} is not exported` : `${show(entry.value)} is exported as ${show(instead)}`;

@@ -42,6 +42,8 @@ function features(config: BerthConfig): string[] {
     if (tg.proxyProtocolV2) out.push('tg:proxyProtocolV2');
     if (tg.preserveClientIp !== undefined) out.push('tg:preserveClientIp');
     if (tg.connectionTermination !== undefined) out.push('tg:connectionTermination');
+    if (tg.unhealthyConnectionTermination !== undefined) out.push('tg:unhealthyConnectionTermination');
+    if (tg.unhealthyDrainingIntervalSeconds !== undefined) out.push(tg.unhealthyConnectionTermination === undefined ? 'tg:unhealthyDrainingIntervalSeconds:noTermination' : 'tg:unhealthyDrainingIntervalSeconds');
     if (!hc.enabled) out.push('tg:hc:disabled');
     if (hc.port !== 'traffic-port') out.push('tg:hc:port');
     for (const key of Object.keys(tg.targets.docker ?? {})) out.push(`docker:${key}`);
@@ -68,6 +70,7 @@ describe('export fixtures', () => {
     'tg:stickiness:lb_cookie', 'tg:stickiness:app_cookie', 'tg:stickiness:source_ip',
     'tg:hc:HTTP', 'tg:hc:HTTPS', 'tg:hc:TCP', 'tg:hc:disabled', 'tg:hc:port', 'tg:noPort',
     'tg:slowStart', 'tg:deregistrationDelay', 'tg:proxyProtocolV2', 'tg:preserveClientIp', 'tg:connectionTermination',
+    'tg:unhealthyConnectionTermination', 'tg:unhealthyDrainingIntervalSeconds', 'tg:unhealthyDrainingIntervalSeconds:noTermination',
     'docker:labels', 'docker:composeProject', 'docker:composeService', 'docker:containerName', 'docker:image', 'docker:protocol', 'targets:static',
     'lb:type:application', 'lb:type:network', 'lb:scheme:internal', 'lb:xff:append', 'lb:xff:preserve', 'lb:xff:remove', 'lb:idleTimeout', 'lb:preserveHostHeader',
     'listener:address', 'listener:disabled', 'listener:name', 'listener:certificates:auto', 'listener:certificates:files', 'listener:hostnames',

@@ -43,6 +43,7 @@ const NEEDS_METADATA: { what: string; path: RegExp; applies?: (e: Entry, origina
   { what: "no sslPolicy (exported as AWS's default)", path: /\.listeners\[\d+\]\.sslPolicy$/, applies: (e) => e.unset === true },
   { what: 'UDP flow settings', path: /\.listeners\[\d+\]\.(udpIdleTimeoutSeconds|udpMaxFlows)$/ },
   { what: 'no fixed-response content type (Terraform requires one)', path: /\.fixedResponse\.contentType$/, applies: (e) => e.unset === true },
+  { what: 'no unhealthyConnectionTermination beside a draining interval (Terraform requires one)', path: /^targetGroups\[[^\]]+\]\.unhealthyConnectionTermination$/, applies: (e) => e.unset === true },
   { what: 'load balancer names starting with internal- (AWS reserves the prefix)', path: /^loadBalancers\[[^\]]+\]\.name$/, applies: (e) => /^internal-/.test(String(e.value)) },
   {
     what: 'listeners switched off, or a second listener on a port',

@@ -1,10 +1,11 @@
 # Exported by Berth (berth export --format terraform). Set the variables below, then `terraform apply`.
 # local.berth_metadata keeps what AWS cannot hold (Docker selectors, local certificates, …) for `berth import`.
 
-# WARNINGS (3): these parts of berth.yaml do not carry over to AWS as they are.
+# WARNINGS (4): these parts of berth.yaml do not carry over to AWS as they are.
 #   - [certificate-parameter] loadBalancers[db-edge].listeners[6443].certificates: served locally from Berth's local CA (auto); on AWS supply ACM certificate ARNs in variable db_edge_tls_6443_certificate_arn
 #   - [docker-targets] targetGroups[postgres].targets.docker: filled from Docker (composeService postgres, containerPort 5432); on AWS, ECS registers the tasks instead — see the ECS snippet
 #   - [docker-targets] targetGroups[api-tls].targets.docker: filled from Docker (composeService api, containerPort 8443); on AWS, ECS registers the tasks instead — see the ECS snippet
+#   - [unhealthy-termination-added] targetGroups[api-tls].unhealthyConnectionTermination: not set beside unhealthyDrainingIntervalSeconds; exported true, AWS's default (Terraform's target_health_state requires it)
 
 terraform {
   required_providers {
@@ -88,6 +89,11 @@ resource "aws_lb_target_group" "postgres" {
     enabled = true
     type    = "source_ip"
   }
+
+  target_health_state {
+    enable_unhealthy_connection_termination = false
+    unhealthy_draining_interval             = 300
+  }
 }
 
 resource "aws_lb_target_group" "api_tls" {
@@ -109,6 +115,11 @@ resource "aws_lb_target_group" "api_tls" {
     protocol            = "HTTPS"
     timeout             = 10
     unhealthy_threshold = 2
+  }
+
+  target_health_state {
+    enable_unhealthy_connection_termination = true
+    unhealthy_draining_interval             = 0
   }
 }
 
@@ -145,6 +156,10 @@ locals {
           composeService = "api"
           containerPort  = 8443
         }
+      },
+      {
+        path  = "targetGroups[api-tls].unhealthyConnectionTermination"
+        unset = true
       },
     ]
   }
