@@ -2,6 +2,7 @@
 // target that takes new traffic is unhealthy) and one when it comes back, never one per target, so
 // a restarting compose project makes one notification instead of a dozen.
 import type { EngineState } from '../engine/engine-state.js';
+import { isUnhealthy } from '../../shared/model/state.js';
 
 export type GroupHealth = 'down' | 'up';
 /** The last settled health per target group, carried from one state to the next. */
@@ -17,7 +18,7 @@ export function groupHealth(group: EngineState['targetGroups'][number]): GroupHe
   // Draining and unused targets take no new requests, so they neither keep a group up nor make it down.
   const serving = group.targets.filter((t) => t.health !== 'draining' && t.health !== 'unused');
   if (serving.some((t) => t.health === 'healthy')) return 'up';
-  if (serving.length > 0 && serving.every((t) => t.health === 'unhealthy')) return 'down';
+  if (serving.length > 0 && serving.every((t) => isUnhealthy(t.health))) return 'down';
   return undefined;
 }
 
@@ -32,7 +33,7 @@ export function groupHealthNotifications(
     const now = groupHealth(group) ?? before;
     if (now) next.set(group.name, now);
     if (now === 'down' && before !== 'down') {
-      const n = group.targets.filter((t) => t.health === 'unhealthy').length;
+      const n = group.targets.filter((t) => isUnhealthy(t.health)).length;
       notifications.push({ title: `Berth: ${group.name} is down`, body: `All ${n} target${n === 1 ? ' is' : 's are'} unhealthy.` });
     } else if (now === 'up' && before === 'down') {
       const n = group.targets.filter((t) => t.health === 'healthy').length;

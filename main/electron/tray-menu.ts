@@ -1,6 +1,7 @@
 // The tray menu as data: a pure function of the engine's state and the user's settings. The Electron
 // layer turns it into a native Menu and runs each item's command; tests assert it directly.
 import type { EngineState } from '../engine/engine-state.js';
+import { isUnhealthy } from '../../shared/model/state.js';
 
 export type TrayCommand =
   | { kind: 'call'; method: 'setListenerEnabled'; input: { loadBalancer: string; listener: string; enabled: boolean } }
@@ -28,7 +29,7 @@ export type TrayBadge = 'ok' | 'unhealthy' | 'paused' | 'error';
 export function trayBadge(state: EngineState, paused: boolean): TrayBadge {
   if (paused) return 'paused';
   if (state.loadBalancers.some((lb) => lb.listeners.some((l) => l.status === 'error'))) return 'error';
-  if (state.targetGroups.some((tg) => tg.targets.some((t) => t.health === 'unhealthy'))) return 'unhealthy';
+  if (state.targetGroups.some((tg) => tg.targets.some((t) => isUnhealthy(t.health)))) return 'unhealthy';
   return 'ok';
 }
 
@@ -46,7 +47,7 @@ export function trayIcon(badge: TrayBadge, platform: NodeJS.Platform, darkTheme:
 export function trayTooltip(state: EngineState, paused: boolean): string {
   const listeners = state.loadBalancers.flatMap((lb) => lb.listeners);
   const on = listeners.filter((l) => l.enabled && l.status === 'ok').length;
-  const unhealthy = state.targetGroups.reduce((n, tg) => n + tg.targets.filter((t) => t.health === 'unhealthy').length, 0);
+  const unhealthy = state.targetGroups.reduce((n, tg) => n + tg.targets.filter((t) => isUnhealthy(t.health)).length, 0);
   const parts = [`Berth: ${on}/${listeners.length} listeners on`];
   if (unhealthy) parts.push(`${unhealthy} unhealthy target${unhealthy === 1 ? '' : 's'}`);
   if (paused) parts.push('traffic paused');

@@ -6,5 +6,5 @@ export { TcpUdpListener, type TcpUdpListenerOptions } from './tcp-udp-listener.j
 export { NetworkRoutes, type NetworkRoute } from './network-routes.js';
 export { parseClientHello, MAX_CLIENT_HELLO, type ClientHelloResult } from './client-hello.js';
 export { encodeProxyV2, encodeProxyV2Local, PROXY_V2_SIGNATURE, PROXY_V2_COMMAND, PROXY_V2_FAMILY, type ProxyEndpoints, type ProxyTransport } from './proxy-protocol.js';
-export { terminatesOnDeregistration } from './deregistration-watch.js';
+export { terminatesOnDeregistration, terminatesWhenUnhealthy } from './connection-watch.js';
 export type { CloseReason, TargetGroupResolver, TrafficSink } from './tcp-session.js';

@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { Listener, LoadBalancer } from '../../shared/model/index.js';
 import { listenerBindError } from '../../shared/errors.js';
-import { DeregistrationWatch } from './deregistration-watch.js';
+import { ConnectionWatch } from './connection-watch.js';
 import { peekClientHello } from './hello-peek.js';
 import { NetworkRoutes } from './network-routes.js';
 import { TcpSession, plainIp, type SessionContext, type TargetGroupResolver, type TrafficSink } from './tcp-session.js';
@@ -41,7 +41,7 @@ export class TcpListener {
   private readonly sessions = new Set<TcpSession>();
   /** Every accepted socket, TLS handshakes in progress included, so closing never waits on one. */
   private readonly sockets = new Set<net.Socket>();
-  private readonly watch = new DeregistrationWatch();
+  private readonly watch = new ConnectionWatch();
   private ctx: SessionContext;
 
   constructor(private readonly options: TcpListenerOptions) {

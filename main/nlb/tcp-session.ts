@@ -4,7 +4,7 @@
 import type { Socket } from 'node:net';
 import type { TrafficRecord } from '../../shared/model/index.js';
 import type { RuntimeTarget, TargetGroupRuntime } from '../targets/index.js';
-import type { DeregistrationWatch, WatchedConnection } from './deregistration-watch.js';
+import type { ConnectionWatch, TerminationReason, WatchedConnection } from './connection-watch.js';
 import type { NetworkRoute } from './network-routes.js';
 import { encodeProxyV2 } from './proxy-protocol.js';
 import { connectTarget, type ConnectFailure } from './target-connector.js';
@@ -26,6 +26,7 @@ export type CloseReason =
   | 'target-reset'
   | 'client-reset'
   | 'deregistered'
+  | 'unhealthy'
   | 'listener-closed';
 
 export interface SessionContext {
@@ -41,7 +42,7 @@ export interface SessionContext {
   maxAttempts: number;
   /** TLS listeners speak TLS to TLS target groups; TCP listeners pass bytes through as they are. */
   originateTls: boolean;
-  watch: DeregistrationWatch;
+  watch: ConnectionWatch;
   closed(session: TcpSession): void;
 }
 
@@ -119,8 +120,8 @@ export class TcpSession implements WatchedConnection {
     this.abort(failure);
   }
 
-  /** End of the deregistration delay (connectionTermination on) or the listener closing. */
-  terminate(reason: 'deregistered' | 'listener-closed'): void {
+  /** The target's deregistration delay ended or it turned unhealthy (as its group says), or the listener closes. */
+  terminate(reason: TerminationReason | 'listener-closed'): void {
     this.abort(reason);
   }
 
@@ -150,12 +151,13 @@ export class TcpSession implements WatchedConnection {
     // Half-open sockets close only when both directions are done (or on an error, handled above),
     // by which time the pipes have ended the client's side too: nothing to cut here.
     upstream.once('close', () => this.settle());
-    this.ctx.watch.add(this);
     if (replay && replay.length > 0) upstream.write(replay);
     // pipe() pauses the source while the destination's buffer is full (no unbounded buffering)
     // and, with end: true, forwards the end of each direction as a FIN: half-close both ways.
     this.client.pipe(upstream);
     upstream.pipe(this.client);
+    // Last: the watch resets the connection at once if its target turned unhealthy meanwhile.
+    this.ctx.watch.add(this);
   }
 
   private proxyHeader(): Buffer {

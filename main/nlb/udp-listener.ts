@@ -8,7 +8,7 @@ import type { Listener, LoadBalancer, TrafficRecord } from '../../shared/model/i
 import { listenerBindError } from '../../shared/errors.js';
 import { FlowTable } from './udp-flow-table.js';
 import { UdpFlow, type FlowEnd, type FlowTarget, type FlowTargetGroup } from './udp-flow.js';
-import { terminatesOnDeregistration } from './deregistration-watch.js';
+import { terminatesOnDeregistration } from './connection-watch.js';
 
 export type { FlowEnd, FlowTarget, FlowTargetGroup };
 

@@ -2,7 +2,7 @@
 // algorithm (round robin, least outstanding requests, weighted random, slow start), stickiness and
 // fail-open. `pick` is on the proxy's hot path: the routable list is rebuilt only on state changes.
 import { EventEmitter } from 'node:events';
-import type { TargetGroup, TargetHealthReason, TargetHealthState, TargetSpec, TargetState } from '../../shared/model/index.js';
+import { isUnhealthy, type TargetGroup, type TargetHealthReason, type TargetHealthState, type TargetSpec, type TargetState } from '../../shared/model/index.js';
 import { runHealthCheck } from './health-check.js';
 import { appStickyCookie, decodeSticky, encodeSticky, readCookie, stickyCookies } from './sticky-cookies.js';
 
@@ -33,6 +33,7 @@ export interface RuntimeTarget {
   checking: boolean;
   timer?: NodeJS.Timeout;
   drainTimer?: NodeJS.Timeout;
+  /** End of the deregistration delay (draining) or of the unhealthy draining interval (unhealthy.draining). */
   drainingUntil?: number;
   slowStartFrom?: number;
   /** Requests begun with a handle, so the end of the deregistration delay can cut them. */
@@ -64,6 +65,8 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
   config: TargetGroup;
   private readonly targets = new Map<string, RuntimeTarget>();
   private routable: RuntimeTarget[] = [];
+  /** No target is healthy, so every usable one is routed to (AWS's fail open). */
+  failedOpen = false;
   private rr = 0;
   private readonly now: () => number;
   private closed = false;
@@ -215,6 +218,7 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
     const usable = [...this.targets.values()].filter((t) => t.health !== 'draining' && t.health !== 'unused' && !t.spec.paused);
     const healthy = usable.filter((t) => t.health === 'healthy' || t.health === 'unavailable');
     this.routable = healthy.length > 0 ? healthy : usable;
+    this.failedOpen = healthy.length === 0 && usable.length > 0;
     this.emit('changed');
   }
 
@@ -223,7 +227,7 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
     t.failStreak = 0;
     // Docker has already run its own HEALTHCHECK retries: its verdict counts at once, whether or not
     // Berth checks the target too; once Docker stops saying unhealthy the target starts over.
-    if (t.spec.dockerHealth === 'unhealthy') this.transition(t, 'unhealthy', 'Target.FailedHealthChecks', DOCKER_UNHEALTHY);
+    if (t.spec.dockerHealth === 'unhealthy') this.becomeUnhealthy(t, 'Target.FailedHealthChecks', DOCKER_UNHEALTHY);
     else if (!this.checksOn) this.transition(t, 'unavailable', 'Target.HealthCheckDisabled');
     else this.transition(t, 'initial', 'Elb.InitialHealthChecking');
     this.schedule(t, true);
@@ -241,7 +245,7 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
   private async check(t: RuntimeTarget): Promise<void> {
     this.schedule(t);
     if (t.checking) return;
-    if (t.spec.paused) return this.transition(t, 'unhealthy', 'Target.InvalidState', 'the container is paused');
+    if (t.spec.paused) return this.becomeUnhealthy(t, 'Target.InvalidState', 'the container is paused');
     t.checking = true;
     const hc = this.config.healthCheck;
     // The group's own timeout, even when tests check more often: a slow answer under load is not a failure.
@@ -256,19 +260,50 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
     if (result.ok) {
       t.okStreak++;
       t.failStreak = 0;
-      if (t.health === 'initial' || (t.health === 'unhealthy' && t.okStreak >= hc.healthyThresholdCount)) this.transition(t, 'healthy');
+      if (t.health === 'initial' || (isUnhealthy(t.health) && t.okStreak >= hc.healthyThresholdCount)) this.transition(t, 'healthy');
     } else {
       t.failStreak++;
       t.okStreak = 0;
-      if (t.health === 'unhealthy') {
+      if (isUnhealthy(t.health)) {
         t.reason = result.reason;
         t.description = result.description;
-      } else if (t.failStreak >= hc.unhealthyThresholdCount) this.transition(t, 'unhealthy', result.reason, result.description);
+      } else if (t.failStreak >= hc.unhealthyThresholdCount) this.becomeUnhealthy(t, result.reason, result.description);
     }
+  }
+
+  /**
+   * NLB with unhealthy connection termination off and a draining interval: the target first keeps its
+   * connections in `unhealthy.draining`, and is `unhealthy` (its connections closed) when the interval
+   * ends without it recovering. Otherwise it is `unhealthy` at once.
+   */
+  private becomeUnhealthy(t: RuntimeTarget, reason: TargetHealthReason | undefined, description: string | undefined): void {
+    if (isUnhealthy(t.health)) {
+      t.reason = reason;
+      t.description = description;
+      return;
+    }
+    const interval = this.unhealthyDrainingMs();
+    if (interval === 0) return this.transition(t, 'unhealthy', reason, description);
+    this.transition(t, 'unhealthy.draining', reason, description);
+    t.drainingUntil = this.now() + interval;
+    t.drainTimer = setTimeout(() => {
+      if (t.health === 'unhealthy.draining') this.transition(t, 'unhealthy', t.reason, t.description);
+    }, interval);
+    t.drainTimer.unref();
+  }
+
+  private unhealthyDrainingMs(): number {
+    const { protocol, unhealthyConnectionTermination, unhealthyDrainingIntervalSeconds } = this.config;
+    if (protocol !== 'TCP' && protocol !== 'TLS') return 0;
+    return unhealthyConnectionTermination === false ? (unhealthyDrainingIntervalSeconds ?? 0) * 1000 : 0;
   }
 
   private transition(t: RuntimeTarget, to: TargetHealthState, reason?: TargetHealthReason, description?: string): void {
     const from = t.health;
+    if (from === 'unhealthy.draining' && to !== from) {
+      clearTimeout(t.drainTimer);
+      delete t.drainingUntil;
+    }
     t.health = to;
     t.reason = reason;
     t.description = description;
@@ -291,8 +326,8 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
   private drain(t: RuntimeTarget): void {
     clearTimeout(t.timer);
     const delay = this.config.deregistrationDelaySeconds * 1000;
-    t.drainingUntil = this.now() + delay;
     this.transition(t, 'draining', 'Target.DeregistrationInProgress');
+    t.drainingUntil = this.now() + delay;
     t.drainTimer = setTimeout(() => {
       this.targets.delete(t.id);
       t.health = 'unused';

@@ -6,6 +6,11 @@ import type { BerthConfig } from './config.js';
  * group's unhealthy draining interval. */
 export type TargetHealthState = 'initial' | 'healthy' | 'unhealthy' | 'unhealthy.draining' | 'draining' | 'unused' | 'unavailable';
 
+/** `unhealthy`, or NLB's `unhealthy.draining` (unhealthy too, only keeping its connections a while). */
+export function isUnhealthy(health: TargetHealthState): boolean {
+  return health === 'unhealthy' || health === 'unhealthy.draining';
+}
+
 export type TargetHealthReason =
   | 'Elb.RegistrationInProgress'
   | 'Elb.InitialHealthChecking'

@@ -1,6 +1,6 @@
 // The target groups a listener reaches and their targets: container, image, host port, health with
 // AWS's reason, draining — or why there is nothing to send requests to.
-import type { EngineState, TargetState } from '../../../shared/model/index.js';
+import { isUnhealthy, type EngineState, type TargetState } from '../../../shared/model/index.js';
 import { HealthPill } from '../../components/health-pill.js';
 
 type Group = EngineState['targetGroups'][number];
@@ -22,7 +22,7 @@ export function GroupList({ names, groups, network = false }: { names: string[];
               <span className="muted">{g ? `${g.protocol} · ${unchecked ? `${g.targets.length} ${g.targets.length === 1 ? 'target' : 'targets'}, health checks off` : `${healthy}/${g.targets.length} healthy`}` : 'unknown target group'}</span>
             </div>
             {g && g.targets.length === 0 ? <div className="muted indent">no targets registered: {nothingToReach(g.protocol)} until a matching container starts</div> : null}
-            {g && g.targets.length > 0 && healthy === 0 && g.targets.some((t) => t.health === 'unhealthy') ? (
+            {g && g.targets.length > 0 && healthy === 0 && g.targets.some((t) => isUnhealthy(t.health)) ? (
               <div className="warn-box indent">No healthy target: Berth fails open and sends {traffic} to all of them, as AWS does.</div>
             ) : null}
             {g?.targets.map((t) => <TargetLine key={t.id} target={t} />)}

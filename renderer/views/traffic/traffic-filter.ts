@@ -22,6 +22,7 @@ const CLOSE_REASONS: Record<string, string> = {
   'idle-timeout': 'idle for longer than the listener\'s idle timeout',
   'client-reset': 'the client broke the connection off',
   deregistered: 'the target was deregistered and its delay ran out',
+  unhealthy: 'the target turned unhealthy, so its connections were reset',
   'listener-closed': 'the listener was switched off or stopped',
   evicted: 'the flow table was full and this was the least recently used flow',
   'target-left': 'the target left its group; the next datagram opens a new flow',

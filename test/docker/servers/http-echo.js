@@ -131,4 +131,6 @@ function encodeFrame(opcode, payload, fin) {
 // As PID 1 in a container, node ignores SIGTERM unless handled: without this `docker stop` would
 // wait its full timeout and tests that stop containers would crawl.
 process.on('SIGTERM', () => process.exit(0));
+// Node closes idle keep-alive connections after 5 s; tests that hold one open longer set KEEP_ALIVE_MS.
+if (process.env.KEEP_ALIVE_MS) server.keepAliveTimeout = Number(process.env.KEEP_ALIVE_MS);
 server.listen(port, () => console.log(`http-echo ${name} listening on ${port}`));
