@@ -2,7 +2,7 @@
 // so the whole matching policy (labels, compose, globs, states, ports) is tested from fixture JSON,
 // and so the engine, `berth targets` and the UI all use this one selector.
 import type { DockerSelector } from '../../shared/model/index.js';
-import type { ContainerSnapshot, ContainerState, DockerHealth } from './container-snapshot.js';
+import type { ContainerSnapshot, ContainerState, DockerHealth, PublishedPort } from './container-snapshot.js';
 
 export interface DiscoveredTarget {
   /** `<container name>:<host port>`: stable while the container keeps its port, readable in logs. */
@@ -10,6 +10,8 @@ export interface DiscoveredTarget {
   /** Where to connect: the published host address, with wildcard binds turned into loopback. */
   host: string;
   port: number;
+  /** With `pairUdp`: the host port Docker published for the container port's UDP side. */
+  udpPort?: number;
   containerId: string;
   containerName: string;
   image: string;
@@ -18,13 +20,22 @@ export interface DiscoveredTarget {
   dockerHealth: DockerHealth;
 }
 
+export interface SelectOptions {
+  /**
+   * TCP_UDP groups: each TCP target also carries the host port of the same container port over UDP.
+   * Docker picks ephemeral host ports per protocol, so `-p 53/tcp -p 53/udp` gives two different ones.
+   */
+  pairUdp?: boolean;
+}
+
 /**
  * One target per published host port of `selector.containerPort` on each matching container.
  * Paused containers are returned (state 'paused') so callers can show them as unusable rather than
  * have them vanish; stopped, created, restarting and dead containers are not targets.
  */
-export function selectTargets(selector: DockerSelector, containers: readonly ContainerSnapshot[]): DiscoveredTarget[] {
+export function selectTargets(selector: DockerSelector, containers: readonly ContainerSnapshot[], options: SelectOptions = {}): DiscoveredTarget[] {
   const protocol = selector.protocol ?? 'tcp';
+  const pairUdp = options.pairUdp === true && protocol === 'tcp';
   const nameGlob = selector.containerName === undefined ? undefined : globToRegExp(selector.containerName);
   const targets: DiscoveredTarget[] = [];
   for (const c of containers) {
@@ -34,12 +45,15 @@ export function selectTargets(selector: DockerSelector, containers: readonly Con
     if (selector.composeService !== undefined && c.composeService !== selector.composeService) continue;
     if (nameGlob && !nameGlob.test(c.name)) continue;
     if (selector.image !== undefined && !imageMatches(selector.image, c.image)) continue;
-    for (const p of c.ports) {
-      if (p.containerPort !== selector.containerPort || p.protocol !== protocol) continue;
+    const matching = c.ports.filter((p) => p.containerPort === selector.containerPort && p.protocol === protocol);
+    const udp = pairUdp ? c.ports.filter((p) => p.containerPort === selector.containerPort && p.protocol === 'udp') : [];
+    for (const [i, p] of matching.entries()) {
+      const udpPort = pairedUdpPort(p, i, udp);
       targets.push({
         id: `${c.name}:${p.hostPort}`,
         host: connectHost(p.hostIp),
         port: p.hostPort,
+        ...(udpPort !== undefined ? { udpPort } : {}),
         containerId: c.id,
         containerName: c.name,
         image: c.image,
@@ -49,6 +63,12 @@ export function selectTargets(selector: DockerSelector, containers: readonly Con
     }
   }
   return targets.sort((a, b) => (a.containerName < b.containerName ? -1 : a.containerName > b.containerName ? 1 : a.port - b.port));
+}
+
+/** The UDP side of a TCP mapping: the same host port if published so, else the mapping in the same place. */
+function pairedUdpPort(tcp: PublishedPort, index: number, udp: readonly PublishedPort[]): number | undefined {
+  if (udp.length === 0) return undefined;
+  return (udp.find((u) => u.hostPort === tcp.hostPort) ?? udp[index] ?? udp[0]!).hostPort;
 }
 
 /** A wildcard bind accepts connections on loopback; a specific address is used as it is. */

@@ -20,11 +20,12 @@ export function desiredTargets(tg: TargetGroup, containers: readonly ContainerSn
     out.push(spec);
   };
   if (tg.targets.docker) {
-    for (const t of selectTargets(tg.targets.docker, containers)) {
+    for (const t of selectTargets(tg.targets.docker, containers, { pairUdp: tg.protocol === 'TCP_UDP' })) {
       add({
         id: t.id,
         host: t.host,
         port: t.port,
+        ...(t.udpPort !== undefined ? { udpPort: t.udpPort } : {}),
         source: 'docker',
         containerId: t.containerId,
         containerName: t.containerName,

@@ -15,6 +15,8 @@ export interface FlowTarget {
   readonly host: string;
   readonly port: number;
   readonly health: string;
+  /** A TCP_UDP group's target may publish its UDP side on another port (TargetSpec.udpPort). */
+  readonly spec?: { readonly udpPort?: number | undefined };
 }
 
 /** What a UDP listener needs of a target group (the engine's TargetGroupRuntime, or a test's fake). */
@@ -104,7 +106,7 @@ export class UdpFlow implements FlowEntry {
       options.failed(err);
     });
     // Node hands a failed connect (a name that does not resolve, no file descriptors left) to this callback.
-    socket.connect(options.target.port, options.target.host, (err?: Error) => {
+    socket.connect(options.target.spec?.udpPort ?? options.target.port, options.target.host, (err?: Error) => {
       if (this.ended) return;
       if (err) return options.failed(err);
       this.connected = true;

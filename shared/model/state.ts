@@ -30,6 +30,9 @@ export interface TargetSpec {
   id: string;
   host: string;
   port: number;
+  /** TCP_UDP groups' Docker targets: where the container's UDP side is published (Docker picks
+   * ephemeral host ports per protocol). Unset: UDP goes to `port` as well. */
+  udpPort?: number;
   source: 'docker' | 'static' | 'api';
   containerId?: string;
   containerName?: string;

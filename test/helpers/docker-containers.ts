@@ -20,6 +20,8 @@ export interface StartContainerOptions {
   labels?: Record<string, string>;
   /** Container ports to publish on an ephemeral host port of 127.0.0.1: `'8081'`, `'8081/tcp'`, `'53/udp'`. Default `['8081/tcp']` (`['8081/udp']` for udp-echo). */
   ports?: string[];
+  /** Fixed host ports for some of `ports` (key as in `ports`, e.g. `'8081/udp'`); the rest stay ephemeral. */
+  hostPorts?: Record<string, number>;
   /** Default 'http-echo'. It listens on the first port unless env.PORT says otherwise, and answers with NAME = the container name. */
   server?: TestServer;
   env?: Record<string, string>;
@@ -72,6 +74,7 @@ export class TestEngine {
     const server = options.server ?? 'http-echo';
     const ports = (options.ports ?? [server === 'udp-echo' ? '8081/udp' : '8081/tcp']).map(portKey);
     const firstPort = ports[0]?.split('/')[0] ?? '8081';
+    const fixedPorts = new Map(Object.entries(options.hostPorts ?? {}).map(([k, v]) => [portKey(k), v]));
     const name = options.name ?? `berth-t-${runId}-${++this.counter}`;
     // NAME makes the echo servers answer with the container's name, so tests can tell who answered.
     const env = { PORT: firstPort, NAME: name, ...options.env };
@@ -92,7 +95,7 @@ export class TestEngine {
       ...(options.healthcheck ? { Healthcheck: healthcheck(options.healthcheck) } : {}),
       HostConfig: {
         // HostPort '' asks Docker for an ephemeral port, exactly what Berth has to discover.
-        PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: '' }]])),
+        PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: String(fixedPorts.get(p) ?? '') }]])),
         Binds: [`${SERVERS_DIR}:/srv:ro`],
         RestartPolicy: { Name: options.restartPolicy ?? 'no' },
       },

@@ -53,6 +53,7 @@ function TargetLine({ target: t }: { target: TargetState }) {
       <strong>{t.containerName ?? t.host}</strong>
       <span className="mono">
         {t.host}:{t.port}
+        {t.udpPort !== undefined && t.udpPort !== t.port ? ` · udp ${t.udpPort}` : ''}
       </span>
       {t.image ? <span className="muted mono">{t.image}</span> : <span className="muted">{t.source}</span>}
       {t.reason ? <span className="muted">{t.description ? `${t.reason}: ${t.description}` : t.reason}</span> : null}

@@ -53,6 +53,23 @@ describe('selectTargets', () => {
     expect(unhealthy).toMatchObject({ state: 'running', dockerHealth: 'unhealthy' });
   });
 
+  it('pairs each TCP target with the UDP side of its container port for TCP_UDP groups', () => {
+    const paired = selectTargets({ containerPort: 8081 }, containers, { pairUdp: true });
+    // dns-1 publishes 8081/tcp on 32776 and 8081/udp on 32769: Docker chose each port on its own.
+    expect(paired.find((t) => t.id === 'dns-1:32776')?.udpPort).toBe(32769);
+    expect(paired.filter((t) => t.udpPort !== undefined).map((t) => t.id)).toEqual(['dns-1:32776']);
+    // Without pairing, or when the selector asks for UDP itself, there is nothing to pair.
+    expect(selectTargets({ containerPort: 8081 }, containers).some((t) => t.udpPort !== undefined)).toBe(false);
+    expect(selectTargets({ containerPort: 8081, protocol: 'udp' }, containers, { pairUdp: true })[0]).not.toHaveProperty('udpPort');
+  });
+
+  it('pairs a port published on the same host port for both protocols with itself, others in order', () => {
+    const port = (protocol: 'tcp' | 'udp', hostPort: number) => ({ containerPort: 53, protocol, hostIp: '127.0.0.1', hostPort });
+    const dns = { ...containers[0]!, name: 'dns', ports: [port('tcp', 5300), port('tcp', 40001), port('udp', 5300), port('udp', 40007)] };
+    const paired = selectTargets({ containerName: 'dns', containerPort: 53 }, [dns], { pairUdp: true });
+    expect(paired.map((t) => [t.id, t.udpPort])).toEqual([['dns:5300', 5300], ['dns:40001', 40007]]);
+  });
+
   it('is empty for an empty snapshot', () => {
     expect(selectTargets({ containerPort: 8081 }, [])).toEqual([]);
   });
