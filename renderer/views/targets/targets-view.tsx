@@ -98,9 +98,14 @@ function ContainerRow({ c, groups, urls, problems }: { c: ContainerView; groups:
       <td>
         {urls.map((u) => (
           <div key={u} className="row">
-            <a href={u} target="_blank" rel="noreferrer" className="mono">
-              {u}
-            </a>
+            {/^https?:/.test(u) ? (
+              <a href={u} target="_blank" rel="noreferrer" className="mono">
+                {u}
+              </a>
+            ) : (
+              // tcp://, tls://, udp:// addresses are for a client, not the browser: copied, not opened.
+              <span className="mono">{u}</span>
+            )}
             <CopyButton text={u} label={`copy ${u}`} />
           </div>
         ))}

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, screen, within } from '@testing-library/react';
 import { TargetsScreen } from '../../../renderer/views/targets/targets-view.js';
 import { FakeClient } from './fake-client.js';
-import { engineState } from './fixtures.js';
+import { engineState, networkState, target } from './fixtures.js';
 import { renderScreen } from './render.js';
 
 afterEach(cleanup);
@@ -49,5 +49,32 @@ describe('containers', () => {
     expect(within(web).getByRole('button', { name: 'copy http://app.localhost:8080/' })).toBeTruthy();
     expect(screen.getByTestId('container-redis').textContent).toContain('no rule reaches it');
     expect(screen.getByTestId('unreached').textContent).toContain('redis');
+  });
+
+  it('gives containers behind network listeners their tcp:// and udp:// addresses (and sni names), to copy', async () => {
+    const base = networkState();
+    const state = {
+      ...base,
+      containers: [
+        ...base.containers,
+        { id: 'c4', name: 'pg-1', image: 'postgres:16', state: 'running' as const, labels: { app: 'db' }, ports: [{ containerPort: 5432, protocol: 'tcp' as const, hostIp: '127.0.0.1', hostPort: 49170 }] },
+        { id: 'c5', name: 'dns-1', image: 'coredns', state: 'running' as const, labels: { app: 'dns' }, ports: [{ containerPort: 53, protocol: 'udp' as const, hostIp: '127.0.0.1', hostPort: 49180 }] },
+      ],
+      targetGroups: base.targetGroups.map((g) =>
+        g.name === 'db' ? { ...g, targets: [target({ id: 'pg-1:49170', targetGroup: 'db', port: 49170, containerId: 'c4', containerName: 'pg-1' })] }
+        : g.name === 'dns' ? { ...g, targets: [target({ id: 'dns-1:49180', targetGroup: 'dns', port: 49180, containerId: 'c5', containerName: 'dns-1', health: 'unavailable' })] }
+        : g.name === 'tls-app' ? { ...g, targets: [target({ id: 'pg-1:49170', targetGroup: 'tls-app', port: 49170, containerId: 'c4', containerName: 'pg-1' })] }
+        : g,
+      ),
+    };
+    renderScreen(<TargetsScreen />, new FakeClient().answer('getState', state));
+    const pg = await screen.findByTestId('container-pg-1');
+    expect(within(pg).queryAllByRole('link')).toHaveLength(0);
+    expect(within(pg).getByRole('button', { name: 'copy tcp://127.0.0.1:5432' })).toBeTruthy();
+    // The sni rule's name reaches tls-app, which this container also serves.
+    expect(within(pg).getByRole('button', { name: 'copy tcp://a.localhost:5432' })).toBeTruthy();
+    const dns = screen.getByTestId('container-dns-1');
+    expect(within(dns).getByRole('button', { name: 'copy udp://127.0.0.1:5353' })).toBeTruthy();
+    expect(screen.queryByTestId('unreached')?.textContent ?? '').not.toContain('pg-1');
   });
 });
