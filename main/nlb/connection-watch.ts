@@ -4,6 +4,7 @@
 // unhealthy, unless the group has failed open or turned `unhealthyConnectionTermination` off
 // (target_health_state.unhealthy.connection_termination.enabled). A draining or unhealthy target
 // gets no new connections anyway: the group stops picking it.
+import { unhealthyTermination } from '../../shared/model/index.js';
 import type { RuntimeTarget, TargetGroupRuntime } from '../targets/index.js';
 
 export type TerminationReason = 'deregistered' | 'unhealthy';
@@ -33,15 +34,11 @@ export function terminatesOnDeregistration(group: GroupConfig): boolean {
 }
 
 /**
- * Whether connections to an `unhealthy` target are closed (elbv2-model.md 4.2): for TCP and TLS
- * groups, by default at once; with termination off, when an unhealthy draining interval is set and
- * has run out (the target was `unhealthy.draining` until then); with termination off and no
- * interval, never. UDP and TCP_UDP groups never do.
+ * Whether connections to an `unhealthy` target are closed: with a draining interval, the target was
+ * `unhealthy.draining` until it ran out, so reaching `unhealthy` is the moment either way.
  */
 export function terminatesWhenUnhealthy(group: GroupConfig): boolean {
-  const { protocol, unhealthyConnectionTermination, unhealthyDrainingIntervalSeconds } = group.config;
-  if (protocol !== 'TCP' && protocol !== 'TLS') return false;
-  return unhealthyConnectionTermination !== false || (unhealthyDrainingIntervalSeconds ?? 0) > 0;
+  return unhealthyTermination(group.config).terminates;
 }
 
 export class ConnectionWatch {

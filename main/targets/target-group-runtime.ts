@@ -2,7 +2,7 @@
 // algorithm (round robin, least outstanding requests, weighted random, slow start), stickiness and
 // fail-open. `pick` is on the proxy's hot path: the routable list is rebuilt only on state changes.
 import { EventEmitter } from 'node:events';
-import { isUnhealthy, type TargetGroup, type TargetHealthReason, type TargetHealthState, type TargetSpec, type TargetState } from '../../shared/model/index.js';
+import { isUnhealthy, unhealthyTermination, type TargetGroup, type TargetHealthReason, type TargetHealthState, type TargetSpec, type TargetState } from '../../shared/model/index.js';
 import { runHealthCheck } from './health-check.js';
 import { appStickyCookie, decodeSticky, encodeSticky, readCookie, stickyCookies } from './sticky-cookies.js';
 
@@ -65,8 +65,7 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
   config: TargetGroup;
   private readonly targets = new Map<string, RuntimeTarget>();
   private routable: RuntimeTarget[] = [];
-  /** No target is healthy, so every usable one is routed to (AWS's fail open). */
-  failedOpen = false;
+  private openFailed = false;
   private rr = 0;
   private readonly now: () => number;
   private closed = false;
@@ -76,6 +75,11 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
     this.name = config.name;
     this.config = config;
     this.now = options.now ?? Date.now;
+  }
+
+  /** No target is healthy, so every usable one is routed to (AWS's fail open). */
+  get failedOpen(): boolean {
+    return this.openFailed;
   }
 
   private get checksOn(): boolean {
@@ -218,7 +222,7 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
     const usable = [...this.targets.values()].filter((t) => t.health !== 'draining' && t.health !== 'unused' && !t.spec.paused);
     const healthy = usable.filter((t) => t.health === 'healthy' || t.health === 'unavailable');
     this.routable = healthy.length > 0 ? healthy : usable;
-    this.failedOpen = healthy.length === 0 && usable.length > 0;
+    this.openFailed = healthy.length === 0 && usable.length > 0;
     this.emit('changed');
   }
 
@@ -282,7 +286,7 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
       t.description = description;
       return;
     }
-    const interval = this.unhealthyDrainingMs();
+    const interval = unhealthyTermination(this.config).drainingMs;
     if (interval === 0) return this.transition(t, 'unhealthy', reason, description);
     this.transition(t, 'unhealthy.draining', reason, description);
     t.drainingUntil = this.now() + interval;
@@ -290,12 +294,6 @@ export class TargetGroupRuntime extends EventEmitter<{ health: [HealthEvent]; ch
       if (t.health === 'unhealthy.draining') this.transition(t, 'unhealthy', t.reason, t.description);
     }, interval);
     t.drainTimer.unref();
-  }
-
-  private unhealthyDrainingMs(): number {
-    const { protocol, unhealthyConnectionTermination, unhealthyDrainingIntervalSeconds } = this.config;
-    if (protocol !== 'TCP' && protocol !== 'TLS') return 0;
-    return unhealthyConnectionTermination === false ? (unhealthyDrainingIntervalSeconds ?? 0) * 1000 : 0;
   }
 
   private transition(t: RuntimeTarget, to: TargetHealthState, reason?: TargetHealthReason, description?: string): void {

@@ -189,6 +189,24 @@ export function resolveHealthCheck(protocol: (typeof TARGET_GROUP_PROTOCOLS)[num
   };
 }
 
+/**
+ * What happens to connections when a target turns unhealthy (elbv2-model.md 4.2), decided in one
+ * place for the group runtime (which state the target enters) and the network listeners (which
+ * connections they reset). TCP and TLS groups reset them by default; with termination off, a
+ * draining interval keeps them that long (`unhealthy.draining`) and then resets them, and no
+ * interval keeps them for good. UDP, TCP_UDP and application groups never reset them.
+ */
+export function unhealthyTermination(tg: {
+  readonly protocol: string;
+  readonly unhealthyConnectionTermination?: boolean | undefined;
+  readonly unhealthyDrainingIntervalSeconds?: number | undefined;
+}): { terminates: boolean; drainingMs: number } {
+  if (tg.protocol !== 'TCP' && tg.protocol !== 'TLS') return { terminates: false, drainingMs: 0 };
+  if (tg.unhealthyConnectionTermination !== false) return { terminates: true, drainingMs: 0 };
+  const drainingMs = (tg.unhealthyDrainingIntervalSeconds ?? 0) * 1000;
+  return { terminates: drainingMs > 0, drainingMs };
+}
+
 export type DockerSelector = z.output<typeof dockerSelectorSchema>;
 export type TargetGroup = z.output<typeof targetGroupSchema>;
 export type TargetGroupProtocol = TargetGroup['protocol'];
