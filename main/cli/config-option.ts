@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BerthConfig } from '../../shared/model/index.js';
 import { loadConfig, formatProblem } from '../config/load-config.js';
+import { warningLines } from '../config/validate.js';
 
 export interface LoadedConfig {
   file?: string;
@@ -26,5 +27,6 @@ export async function loadConfigOrExit(option: string | undefined): Promise<Load
     console.error(`berth: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${file}; nothing started.`);
     process.exit(1);
   }
+  for (const line of warningLines(result)) console.error(line);
   return { file, config: result.config };
 }

@@ -2,7 +2,7 @@
 // anything. Exit 0 with a one-line summary, or 1 with every problem as FILE:LINE:COL  path  message.
 import type { Command } from 'commander';
 import { formatProblem } from '../config/load-config.js';
-import { summarizeConfig, validateFile } from '../config/validate.js';
+import { summarizeConfig, validateFile, warningLines } from '../config/validate.js';
 
 export interface ValidateOptions {
   /** The file to check, as the user named it (problems are labelled with this name). */
@@ -24,6 +24,7 @@ export async function runValidate(options: ValidateOptions, io: ValidateIo = pro
   const file = options.config ?? 'berth.yaml';
   const result = await validateFile(file);
   if (result.ok) {
+    for (const line of warningLines(result)) io.stdout(`${line}\n`);
     io.stdout(`${file} is valid: ${summarizeConfig(result.config)}\n`);
     return 0;
   }

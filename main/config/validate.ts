@@ -2,7 +2,7 @@
 // schema (load-config.ts), then what only the file system can tell — the PEM files listeners name.
 import { access, constants } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { BerthConfig } from '../../shared/model/index.js';
+import { configWarnings, type BerthConfig } from '../../shared/model/index.js';
 import { formatPath } from './config-issues.js';
 import { fieldPosition, loadConfig, sortProblems, type ConfigProblem, type LoadResult } from './load-config.js';
 
@@ -12,6 +12,14 @@ export async function validateFile(file: string): Promise<LoadResult> {
   if (!result.ok) return result;
   const problems = await missingCertificateFiles(result.config, result);
   return problems.length === 0 ? result : { ok: false, problems: sortProblems(problems) };
+}
+
+/** The config's warnings placed at their fields, as `FILE:LINE:COL  path  warning: message` lines. */
+export function warningLines(loaded: Extract<LoadResult, { ok: true }>): string[] {
+  return configWarnings(loaded.config).map((w) => {
+    const pos = fieldPosition(loaded.document, w.path);
+    return `${loaded.file}:${pos.line}:${pos.column}  ${formatPath(w.path)}  warning: ${w.message}`;
+  });
 }
 
 /** "2 load balancers, 4 listeners, 3 rules, 5 target groups" */

@@ -26,6 +26,8 @@ export interface SelectOptions {
    * Docker picks ephemeral host ports per protocol, so `-p 53/tcp -p 53/udp` gives two different ones.
    */
   pairUdp?: boolean;
+  /** The protocol to pick when the selector names none (from the group: selectorProtocol). Default tcp. */
+  defaultProtocol?: 'tcp' | 'udp';
 }
 
 /**
@@ -34,7 +36,7 @@ export interface SelectOptions {
  * have them vanish; stopped, created, restarting and dead containers are not targets.
  */
 export function selectTargets(selector: DockerSelector, containers: readonly ContainerSnapshot[], options: SelectOptions = {}): DiscoveredTarget[] {
-  const protocol = selector.protocol ?? 'tcp';
+  const protocol = selector.protocol ?? options.defaultProtocol ?? 'tcp';
   const pairUdp = options.pairUdp === true && protocol === 'tcp';
   const nameGlob = selector.containerName === undefined ? undefined : globToRegExp(selector.containerName);
   const targets: DiscoveredTarget[] = [];

@@ -1,7 +1,7 @@
 // Pure: which targets each target group should hold, given the config and the containers Docker
 // reports now. Docker-selected targets and static host:port targets are merged; the group runtime
 // diffs this against what it has (registration, draining).
-import type { TargetGroup, TargetSpec } from '../../shared/model/index.js';
+import { selectorProtocol, type TargetGroup, type TargetSpec } from '../../shared/model/index.js';
 import { selectTargets, type ContainerSnapshot } from '../discovery/index.js';
 
 export function staticTargetSpec(address: string): TargetSpec {
@@ -20,7 +20,7 @@ export function desiredTargets(tg: TargetGroup, containers: readonly ContainerSn
     out.push(spec);
   };
   if (tg.targets.docker) {
-    for (const t of selectTargets(tg.targets.docker, containers, { pairUdp: tg.protocol === 'TCP_UDP' })) {
+    for (const t of selectTargets(tg.targets.docker, containers, { pairUdp: tg.protocol === 'TCP_UDP', defaultProtocol: selectorProtocol(tg.protocol) })) {
       add({
         id: t.id,
         host: t.host,

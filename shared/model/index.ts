@@ -7,3 +7,4 @@ export * from './target-group.js';
 export * from './config.js';
 export * from './traffic.js';
 export * from './state.js';
+export * from './config-warnings.js';

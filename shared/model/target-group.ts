@@ -18,8 +18,28 @@ export const dockerSelectorSchema = z.strictObject({
   image: z.string().min(1).optional(),
   /** The port inside the container; each published host port of it becomes a target. */
   containerPort: z.number().int().min(1).max(65535),
+  /** Which published port of `containerPort` to take; defaults from the group (selectorProtocol). */
   protocol: z.enum(['tcp', 'udp']).optional(),
 });
+
+/**
+ * The port protocol a group's selector picks when it names none: a UDP group's containers publish
+ * UDP ports; TCP_UDP groups take the TCP port and pair it with the UDP one; every other group is TCP.
+ */
+export function selectorProtocol(groupProtocol: string): 'tcp' | 'udp' {
+  return groupProtocol === 'UDP' ? 'udp' : 'tcp';
+}
+
+/** Why an explicit selector protocol cannot serve its group (a warning: the file is still valid), or undefined. */
+export function selectorProtocolConflict(groupProtocol: string, protocol: 'tcp' | 'udp' | undefined): string | undefined {
+  if (protocol === undefined || protocol === selectorProtocol(groupProtocol)) return undefined;
+  if (groupProtocol === 'UDP') return 'a UDP target group sends datagrams: protocol: tcp picks TCP ports no datagram reaches (leave it out to pick UDP ports)';
+  if (groupProtocol === 'TCP_UDP') {
+    return 'a TCP_UDP target group takes each container port over TCP and pairs its UDP port: protocol: udp leaves it no TCP port (leave it out)';
+  }
+  const article = groupProtocol.startsWith('H') ? 'an' : 'a';
+  return `${article} ${groupProtocol} target group connects over TCP: protocol: udp picks UDP ports it cannot connect to (leave it out)`;
+}
 
 export const staticTargetSchema = z
   .string()

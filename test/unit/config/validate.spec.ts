@@ -70,6 +70,34 @@ describe('runValidate', () => {
     expect(out.stderr).toBe(`5 problems in ${bad}\n`);
   });
 
+  it('warns at the field when a selector protocol contradicts its group, and still returns 0', async () => {
+    const file = join(dir, 'selectors.yaml');
+    writeFileSync(
+      file,
+      [
+        'targetGroups:',
+        '  - name: dns',
+        '    protocol: UDP',
+        '    targets: { docker: { containerPort: 53, protocol: tcp } }',
+        '  - name: web',
+        '    protocol: HTTP',
+        '    targets:',
+        '      docker: { containerPort: 80, protocol: udp }',
+        '  - name: quiet',
+        '    protocol: UDP',
+        '    targets: { docker: { containerPort: 53 } }',
+        '',
+      ].join('\n'),
+    );
+    const { out, io } = capture();
+    expect(await runValidate({ config: file }, io)).toBe(0);
+    expect(out.stdout.split('\n').filter(Boolean)).toEqual([
+      `${file}:4:55  targetGroups[0].targets.docker.protocol  warning: a UDP target group sends datagrams: protocol: tcp picks TCP ports no datagram reaches (leave it out to pick UDP ports)`,
+      `${file}:8:46  targetGroups[1].targets.docker.protocol  warning: an HTTP target group connects over TCP: protocol: udp picks UDP ports it cannot connect to (leave it out)`,
+      `${file} is valid: 0 load balancers, 0 listeners, 0 rules, 3 target groups`,
+    ]);
+  });
+
   it('reads berth.yaml in the working folder by default', async () => {
     const cwd = process.cwd();
     const here = mkdtempSync(join(tmpdir(), 'berth-cwd-'));

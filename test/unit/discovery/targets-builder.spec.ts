@@ -70,6 +70,13 @@ describe('selectTargets', () => {
     expect(paired.map((t) => [t.id, t.udpPort])).toEqual([['dns:5300', 5300], ['dns:40001', 40007]]);
   });
 
+  it('takes the protocol from the group when the selector names none', () => {
+    // dns-1 publishes 8081/udp on 32769: a UDP group's selector finds it without `protocol: udp`.
+    expect(selectTargets({ containerName: 'dns-1', containerPort: 8081 }, containers, { defaultProtocol: 'udp' }).map((t) => t.id)).toEqual(['dns-1:32769']);
+    // An explicit protocol still wins over the group's default.
+    expect(selectTargets({ containerName: 'dns-1', containerPort: 8081, protocol: 'tcp' }, containers, { defaultProtocol: 'udp' }).map((t) => t.id)).toEqual(['dns-1:32776']);
+  });
+
   it('is empty for an empty snapshot', () => {
     expect(selectTargets({ containerPort: 8081 }, [])).toEqual([]);
   });
