@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 
 export type TrafficErrorCode =
   | 'BAD_REQUEST'
+  | 'UNSUPPORTED_HTTP_VERSION'
   | 'DUPLICATE_HOST_HEADER'
   | 'HOST_MISMATCH'
   | 'METHOD_NOT_ALLOWED'
@@ -26,6 +27,7 @@ export type TrafficErrorCode =
 
 const STATUS: Record<TrafficErrorCode, number> = {
   BAD_REQUEST: 400,
+  UNSUPPORTED_HTTP_VERSION: 400,
   DUPLICATE_HOST_HEADER: 400,
   HOST_MISMATCH: 400,
   METHOD_NOT_ALLOWED: 405,
@@ -57,6 +59,9 @@ const REASON: Record<number, string> = {
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
+
+/** What a 405 lists in `Allow` (RFC 9110 15.5.6): every method Berth forwards, so not TRACE or CONNECT. */
+export const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
 export function errorStatus(code: TrafficErrorCode): number {
   return STATUS[code];
@@ -109,6 +114,7 @@ export function sendError(res: ServerResponse, code: TrafficErrorCode, detail: s
   }
   const { status, text } = body(code, detail);
   const headers = ['content-type', 'text/plain; charset=utf-8', 'content-length', String(Buffer.byteLength(text)), 'server', 'berth', 'x-berth-error', code];
+  if (status === 405) headers.push('allow', ALLOWED_METHODS);
   if (close) headers.push('connection', 'close');
   res.writeHead(status, headers);
   res.end(text);
@@ -120,7 +126,7 @@ export function writeRawError(socket: Duplex, code: TrafficErrorCode, detail: st
   if (!socket.writable) return status;
   socket.end(
     `HTTP/1.1 ${status} ${REASON[status] ?? 'Error'}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n` +
-      `server: berth\r\nx-berth-error: ${code}\r\nconnection: close\r\n\r\n${text}`,
+      `server: berth\r\nx-berth-error: ${code}\r\n${status === 405 ? `allow: ${ALLOWED_METHODS}\r\n` : ''}connection: close\r\n\r\n${text}`,
   );
   return status;
 }

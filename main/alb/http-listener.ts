@@ -9,7 +9,7 @@ import type { Listener, LoadBalancer } from '../../shared/model/index.js';
 import { BerthError, listenerBindError } from '../../shared/errors.js';
 import { compileRules, hostName, type Explanation, type RuleMatcher, type RuleRequest } from '../../shared/rules/index.js';
 import { compileAction, type ActionPlan } from './action-plans.js';
-import { writeRawError } from './error-responses.js';
+import { writeRawError, type TrafficErrorCode } from './error-responses.js';
 import { BerthResponse, Exchange, type ConnectionState, type ListenerContext } from './exchange.js';
 import { addForwardingHeaders } from './forwarding-headers.js';
 import type { TargetGroupResolver, TrafficSink } from './listener-dependencies.js';
@@ -157,6 +157,7 @@ export class HttpListener {
     const server = this.options.tls ? https.createServer({ ...this.options.tls, ...options }, this.onRequest) : http.createServer(options, this.onRequest);
     server.on(this.options.tls ? 'secureConnection' : 'connection', this.onConnection);
     server.on('upgrade', this.onUpgrade);
+    server.on('connect', this.onConnect);
     server.on('clientError', this.onClientError);
     // After a successful bind, errors concern single connections and are answered there.
     server.on('error', noop);
@@ -246,29 +247,44 @@ export class HttpListener {
     }
   };
 
-  /** Malformed requests (Node's parser) get a 400 and the connection is closed. */
+  /** Malformed requests (Node's parser) get a 400 and the connection is closed. A TLS failure (a
+   * handshake that timed out or went wrong) has no HTTP to answer in: a 400 written there would wait
+   * for a handshake that never comes and keep the socket open. */
   private readonly onClientError = (err: NodeJS.ErrnoException, socket: Duplex): void => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+    if (err.code === 'ECONNRESET' || !socket.writable || /^ERR_(TLS|SSL)_/.test(err.code ?? '')) {
       socket.destroy();
       return;
     }
     const status = writeRawError(socket, 'BAD_REQUEST', `the request could not be parsed (${err.code ?? err.message}) (listener ${this.id})`);
+    this.recordRefusal(socket as Socket, status, 'BAD_REQUEST');
+  };
+
+  /** CONNECT asks for a tunnel, which a load balancer does not offer: a 405 (Node would close silently). */
+  private readonly onConnect = (req: http.IncomingMessage, duplex: Duplex): void => {
+    const socket = duplex as Socket;
+    socket.on('error', noop);
+    const status = writeRawError(socket, 'METHOD_NOT_ALLOWED', `CONNECT is not supported: Berth is a load balancer, not a forward proxy (listener ${this.id})`);
+    this.recordRefusal(socket, status, 'METHOD_NOT_ALLOWED', { method: 'CONNECT', host: req.url ?? '' });
+  };
+
+  /** The record of a request refused before it became an exchange. */
+  private recordRefusal(socket: Socket, status: number, error: TrafficErrorCode, request: { method?: string; host?: string } = {}): void {
     const { ctx } = this.routing;
-    const net = socket as Socket;
     ctx.recorder.record({
       id: ctx.recorder.nextId(),
       kind: 'http',
       startedAt: Date.now(),
       loadBalancer: ctx.loadBalancer,
       listener: ctx.listenerId,
-      client: this.connection(net).clientIp,
+      client: this.connection(socket).clientIp,
+      ...request,
       status,
-      bytesIn: net.bytesRead ?? 0,
-      bytesOut: net.bytesWritten ?? 0,
+      bytesIn: socket.bytesRead ?? 0,
+      bytesOut: socket.bytesWritten ?? 0,
       durationMs: 0,
-      error: 'BAD_REQUEST',
+      error,
     });
-  };
+  }
 
   private readonly onConnection = (socket: Socket): void => {
     const state = this.connection(socket);

@@ -1,7 +1,7 @@
 // An HTTPS listener is the HTTP listener on a TLS socket: certificates come from the one certificate
 // store, minted per SNI name the listener's rules allow (or the user's own PEM files).
 import type { Listener, LoadBalancer } from '../../shared/model/index.js';
-import type { CertificatePolicy, CertificateStore } from '../tls/index.js';
+import { TLS_HANDSHAKE_TIMEOUT_MS, type CertificatePolicy, type CertificateStore } from '../tls/index.js';
 import { HttpListener, type HttpListenerOptions } from './http-listener.js';
 
 /** Names a listener may mint for: its rules' hosts, its extra hostnames, and any `*.localhost`. */
@@ -38,7 +38,8 @@ export class HttpsListener {
       const base = await store.createSecureServerOptions(this.policy);
       // Rule edits change the allowed names; the callback always reads the current policy.
       const tls = { ...base, ALPNProtocols: ['http/1.1'], SNICallback: (name: string, cb: Parameters<typeof base.SNICallback>[1]) => store.sniCallback(this.policy)(name, cb) };
-      this.inner = new HttpListener({ ...this.options, ...this.current, tls });
+      // The same handshake deadline as TLS network listeners, not Node's 120 s.
+      this.inner = new HttpListener({ ...this.options, ...this.current, tls: { ...tls, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS } });
     }
     await this.inner.start();
   }

@@ -23,11 +23,14 @@ export class RequestHead {
   traceId: string | undefined;
   cookie: string | undefined;
   upgrade: string | undefined;
+  /** An HTTP/0.9 request line (`GET /`, no version): no headers, so no Host, and no framing. */
+  readonly http09: boolean;
   /** End-to-end headers as a flat [name, value, …] list, original case and order kept. */
   readonly headers: string[] = [];
   private connection: string | undefined;
 
   constructor(req: IncomingMessage) {
+    this.http09 = req.httpVersionMajor === 0;
     const raw = req.rawHeaders;
     const out = this.headers;
     for (let i = 0; i < raw.length; i += 2) {
@@ -69,6 +72,7 @@ export class RequestHead {
 
   /** AWS's request checks that come before routing (elbv2-model.md 5.1). */
   reject(method: string): TrafficErrorCode | undefined {
+    if (this.http09) return 'UNSUPPORTED_HTTP_VERSION';
     if (method === 'TRACE') return 'METHOD_NOT_ALLOWED';
     // Two Host headers are a request-smuggling shape: refuse rather than guess which one counts.
     if (this.hostCount > 1) return 'DUPLICATE_HOST_HEADER';
@@ -79,6 +83,8 @@ export class RequestHead {
   /** Why `reject()` refused, in words for the error page. */
   rejection(code: TrafficErrorCode): string {
     switch (code) {
+      case 'UNSUPPORTED_HTTP_VERSION':
+        return 'HTTP/0.9 is not supported: send HTTP/1.0 or later';
       case 'METHOD_NOT_ALLOWED':
         return 'TRACE is not supported';
       case 'DUPLICATE_HOST_HEADER':

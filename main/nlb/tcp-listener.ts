@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { Listener, LoadBalancer } from '../../shared/model/index.js';
 import { listenerBindError } from '../../shared/errors.js';
+import { TLS_HANDSHAKE_TIMEOUT_MS } from '../tls/index.js';
 import { ConnectionWatch } from './connection-watch.js';
 import { peekClientHello } from './hello-peek.js';
 import { NetworkRoutes } from './network-routes.js';
@@ -144,7 +145,7 @@ export class TcpListener {
   private createServer(): net.Server {
     let server: net.Server;
     if (this.options.tls) {
-      server = tls.createServer({ ...this.options.tls, allowHalfOpen: true, handshakeTimeout: 10_000 }, this.onSecureConnection);
+      server = tls.createServer({ ...this.options.tls, allowHalfOpen: true, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, this.onSecureConnection);
       server.on('tlsClientError', this.onTlsClientError);
     } else {
       // Paused until a target is connected, so the kernel holds the client's first bytes, not Berth.

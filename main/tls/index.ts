@@ -9,6 +9,7 @@ export { compileNamePolicy, defaultCertificateNames, normalizeServername, type C
 export { DEFAULT_PERMITTED_DNS, isPermittedDnsName, permittedNames, type PermittedNames } from './name-constraints.js';
 export { loadUserCertificate, selectUserCertificate, type UserCertificate, type UserCertificateFiles } from './user-certificates.js';
 export { TlsError, type TlsErrorReason } from './tls-error.js';
+export { TLS_HANDSHAKE_TIMEOUT_MS } from './handshake-timeout.js';
 export { checkTrust, rootIdentity, systemTrustEnvironment, trustRoot, trustStores, untrustRoot } from './trust-store.js';
 export { BERTH_NICKNAME_PREFIX, rootNickname, type CommandResult, type RootIdentity, type TrustEnvironment, type TrustResult, type TrustStatus, type TrustStoreHandler, type UntrustTarget } from './trust-common.js';
 export { anchorFileName } from './trust-linux.js';
