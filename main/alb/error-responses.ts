@@ -2,6 +2,7 @@
 // where (listener, rule, target), with `x-berth-error: <CODE>` for tools and `Server: berth`.
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { writeOwnHead } from './own-head.js';
 
 export type TrafficErrorCode =
   | 'BAD_REQUEST'
@@ -116,7 +117,7 @@ export function sendError(res: ServerResponse, code: TrafficErrorCode, detail: s
   const headers = ['content-type', 'text/plain; charset=utf-8', 'content-length', String(Buffer.byteLength(text)), 'server', 'berth', 'x-berth-error', code];
   if (status === 405) headers.push('allow', ALLOWED_METHODS);
   if (close) headers.push('connection', 'close');
-  res.writeHead(status, headers);
+  writeOwnHead(res, status, headers);
   res.end(text);
 }
 

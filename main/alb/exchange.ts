@@ -15,8 +15,8 @@ import type { ForwardPlan } from './forward-plan.js';
 import type { ForwardTarget, ForwardTargetGroup, InFlightRequest, TargetGroupResolver, TrafficSink } from './listener-dependencies.js';
 import type { RequestHead } from './request-head.js';
 import { selectTarget } from './target-selection.js';
-import type { UpstreamConnection, UpstreamHandler, UpstreamPool } from './upstream-client.js';
-import type { UpstreamPools } from './upstream-pools.js';
+import type { OwnHeadRecord } from './own-head.js';
+import type { UpstreamFlow, UpstreamHandler, UpstreamPool, UpstreamPools } from './upstream/index.js';
 
 /** What a request needs from its listener; replaced as a whole when the config changes. */
 export interface ListenerContext {
@@ -49,8 +49,10 @@ export interface ConnectionState {
 }
 
 /** Node builds this instead of a plain ServerResponse, so events can find their exchange. */
-export class BerthResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+export class BerthResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> implements OwnHeadRecord {
   exchange: Exchange | undefined;
+  /** The head of an answer Berth wrote itself (error, fixed response, redirect), for the record. */
+  ownHeaders: readonly string[] | undefined;
 }
 
 const CLIENT_CLOSED = Object.assign(new Error('the client closed the connection'), { code: 'CLIENT_CLOSED' });
@@ -81,7 +83,7 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
   private connectMs: number | undefined;
   private firstByteMs: number | undefined;
   private upstream: UpstreamPool | undefined;
-  upstreamConnection: UpstreamConnection | undefined;
+  upstreamConnection: UpstreamFlow | undefined;
   private upstreamDone = false;
   private clientGone = false;
   private responseHeaders: string[] | undefined;
@@ -251,7 +253,7 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
   private detail(): RecordDetail | undefined {
     const capture = this.ctx.capture;
     if (!capture.headers && !this.requestBody && !this.responseBody) return undefined;
-    const response = capture.headers ? (this.responseHeaders ?? (this.res.headersSent ? ownResponseHeaders(this.res) : undefined)) : undefined;
+    const response = capture.headers ? (this.responseHeaders ?? this.res.ownHeaders) : undefined;
     return {
       requestHeaders: capture.headers ? packHeaders(this.req.rawHeaders) : undefined,
       responseHeaders: response === undefined ? undefined : packHeaders(response),
@@ -308,19 +310,6 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
     conn.read = read;
     conn.written = written;
   }
-}
-
-/** Headers of an answer Berth wrote itself (error, fixed response, redirect): Node keeps only the
- * serialised block for those, so it is read back from there. */
-function ownResponseHeaders(res: ServerResponse): string[] | undefined {
-  const block = (res as unknown as { _header?: string | null })._header;
-  if (typeof block !== 'string') return undefined;
-  const out: string[] = [];
-  for (const line of block.split('\r\n').slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon > 0) out.push(line.slice(0, colon), line.slice(colon + 1).trim());
-  }
-  return out;
 }
 
 function describeUpstream(code: TrafficErrorCode, target: ForwardTarget, group: string, idleMs: number, err: Error): string {

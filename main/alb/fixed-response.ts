@@ -3,6 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { FixedResponseAction } from '../../shared/model/index.js';
+import { writeOwnHead } from './own-head.js';
 
 // AWS leaves the content type of a body-less config unverified; plain text is the harmless reading.
 const DEFAULT_CONTENT_TYPE = 'text/plain; charset=utf-8';
@@ -20,7 +21,7 @@ export class FixedResponsePlan {
   }
 
   send(res: ServerResponse): void {
-    res.writeHead(this.status, this.headers);
+    writeOwnHead(res, this.status, this.headers);
     res.end(this.body);
   }
 

@@ -15,7 +15,7 @@ import { addForwardingHeaders } from './forwarding-headers.js';
 import type { TargetGroupResolver, TrafficSink } from './listener-dependencies.js';
 import { RequestHead } from './request-head.js';
 import { selectTarget } from './target-selection.js';
-import { UpstreamPools } from './upstream-pools.js';
+import { UpstreamPools } from './upstream/index.js';
 import { WebSocketProxy, WebSocketSession, type UpgradeRequest } from './websocket-proxy.js';
 
 export interface HttpListenerOptions {
@@ -58,6 +58,11 @@ export class HttpListener {
     this.pools = new UpstreamPools({ connectTimeoutMs });
     this.websockets = new WebSocketProxy(connectTimeoutMs);
     this.routing = this.compile(options.listener, options.loadBalancer);
+  }
+
+  /** Which upstream client carries this listener's requests. */
+  get upstreamClient(): 'native' | 'undici' {
+    return this.pools.client.kind;
   }
 
   get listening(): boolean {

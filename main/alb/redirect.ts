@@ -3,6 +3,7 @@
 // for https) are left out of the URL. Templates are split once per config.
 import type { ServerResponse } from 'node:http';
 import type { RedirectAction } from '../../shared/model/index.js';
+import { writeOwnHead } from './own-head.js';
 
 const KEYS = ['protocol', 'host', 'port', 'path', 'query'] as const;
 type Part = string | number;
@@ -46,7 +47,7 @@ export class RedirectPlan {
   }
 
   send(res: ServerResponse, location: string): void {
-    res.writeHead(this.status, ['location', location, 'content-length', '0', 'server', 'berth']);
+    writeOwnHead(res, this.status, ['location', location, 'content-length', '0', 'server', 'berth']);
     res.end();
   }
 

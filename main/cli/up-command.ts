@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { BerthEngine } from '../engine/index.js';
 import { loadConfigOrExit } from './config-option.js';
 import { parseControlAddress, startControl, type ControlServer } from '../control/index.js';
+import { upstreamClient } from '../alb/index.js';
 
 /** What to do when Docker is unreachable: the ways Berth finds an engine, as the Docker CLI does. */
 const DOCKER_FIX = 'start Docker, or point Berth at your engine: set DOCKER_HOST, pass --docker-host unix:///path/to/docker.sock, or switch with docker context use NAME';
@@ -45,6 +46,14 @@ export function registerUpCommand(program: Command, dataDir: () => string): void
           process.exit(2);
         }
       }
+      let upstream: string;
+      try {
+        upstream = upstreamClient().description;
+      } catch (err) {
+        // BERTH_UPSTREAM_CLIENT asks for something this process cannot do.
+        process.stderr.write(`berth up: ${(err as Error).message}\n`);
+        process.exit(2);
+      }
       const loaded = await loadConfigOrExit(opts.config);
       const engine = new BerthEngine({
         ...(loaded.config ? { config: loaded.config } : {}),
@@ -79,6 +88,7 @@ export function registerUpCommand(program: Command, dataDir: () => string): void
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
       print(loaded.file ? `config ${loaded.file}` : 'no berth.yaml: zero-config mode (http://<service>.<project>.localhost:8080/, http://<container>.localhost:8080/)');
+      print(`upstream client: ${upstream}`);
       await engine.start();
       const docker = engine.getState().discovery;
       if (docker.connected) print(`docker: connected to ${docker.endpoint} (${docker.source})`);

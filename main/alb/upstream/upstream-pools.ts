@@ -1,15 +1,17 @@
-// Keep-alive connection pools to targets, one per target object, on Berth's own HTTP/1.1 client
-// (upstream-client.ts). Plain requests go through it rather than http-proxy-3 or undici: measured in
-// docs/performance.md. Pools nobody used for a while (a container that went away) are closed by a
-// periodic sweep, which also closes connections idle past their keep-alive time.
-import type { ForwardTarget } from './listener-dependencies.js';
-import { UpstreamPool } from './upstream-client.js';
+// Keep-alive connection pools to targets, one per target object, on the upstream client chosen for
+// this process (client-choice.ts). Pools nobody used for a while (a container that went away) are
+// closed by a periodic sweep, which also closes connections idle past their keep-alive time.
+import type { ForwardTarget } from '../listener-dependencies.js';
+import { upstreamClient, type UpstreamClient } from './client-choice.js';
+import type { UpstreamPool } from './upstream-handler.js';
 
-export interface UpstreamPoolOptions {
+export interface UpstreamPoolsOptions {
   /** AWS gives a target 10 s to accept a connection (then 504). */
   connectTimeoutMs: number;
   /** Upper bound of connections per target; further requests queue. */
   connections?: number;
+  /** Default: the client BERTH_UPSTREAM_CLIENT (or the binding check) chooses. */
+  client?: UpstreamClient;
 }
 
 const SWEEP_MS = 30_000;
@@ -17,15 +19,18 @@ const SWEEP_MS = 30_000;
 export class UpstreamPools {
   private readonly pools = new Map<ForwardTarget, UpstreamPool>();
   private timer: NodeJS.Timeout | undefined;
+  readonly client: UpstreamClient;
 
-  constructor(private readonly options: UpstreamPoolOptions) {}
+  constructor(private readonly options: UpstreamPoolsOptions) {
+    this.client = options.client ?? upstreamClient();
+  }
 
   get(target: ForwardTarget, tls: boolean): UpstreamPool {
     let pool = this.pools.get(target);
     if (pool === undefined || pool.options.tls !== tls) {
       pool?.close();
       const host = target.host.startsWith('[') ? target.host.slice(1, -1) : target.host;
-      pool = new UpstreamPool({ host, port: target.port, tls, connectTimeoutMs: this.options.connectTimeoutMs, maxConnections: this.options.connections ?? 256 });
+      pool = this.client.createPool({ host, port: target.port, tls, connectTimeoutMs: this.options.connectTimeoutMs, maxConnections: this.options.connections ?? 256 });
       this.pools.set(target, pool);
       this.timer ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
     }

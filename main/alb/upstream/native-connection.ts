@@ -1,4 +1,4 @@
-// One keep-alive connection to a target for Berth's upstream client (upstream-client.ts): the
+// One keep-alive connection to a target for the native upstream client (native-client.ts): the
 // socket, Node's own native llhttp parser (the binding `node:http` itself parses with), the request
 // on it written as one serialised head, the response's head and body chunks handed straight to the
 // request's handler. Timeouts, backpressure both ways, request bodies by length or re-chunked, HEAD,
@@ -7,22 +7,8 @@
 import * as net from 'node:net';
 import type { Readable } from 'node:stream';
 import * as tls from 'node:tls';
-import { createResponseParser, releaseParser, type ResponseParser, type ResponseParserOwner } from './upstream-parser.js';
-
-/** What a request through the client reports to; the client sets `upstreamConnection`. */
-export interface UpstreamHandler {
-  /** The connection carrying the request, while it does (the client's own bookkeeping). */
-  upstreamConnection: UpstreamConnection | undefined;
-  /** The request is on a connected socket (a reused one at once, a new one once connected). */
-  onUpstreamConnect(): void;
-  /** The final response's head; 1xx answers are not passed on. */
-  onUpstreamHeaders(statusCode: number, statusText: string, headers: string[]): void;
-  /** A body chunk; false asks for a pause until the handler calls `resume`. */
-  onUpstreamData(chunk: Buffer): boolean;
-  onUpstreamComplete(): void;
-  /** Once, instead of onUpstreamComplete: the error's `code` says what happened. */
-  onUpstreamError(err: Error): void;
-}
+import { createResponseParser, releaseParser, type ResponseParser, type ResponseParserOwner } from './native-parser.js';
+import { upstreamError, type UpstreamFlow, type UpstreamHandler } from './upstream-handler.js';
 
 /** What a connection needs of the pool that owns it. */
 export interface ConnectionOwner {
@@ -30,9 +16,9 @@ export interface ConnectionOwner {
   /** Sends (or queues) a request; the retry of a request whose connection was dead goes here. */
   send(handler: UpstreamHandler, head: string, method: string, body: Readable | null, timeoutMs: number, attempt: number): void;
   /** The connection finished its response and can take the next request. */
-  release(connection: UpstreamConnection): void;
+  release(connection: NativeConnection): void;
   /** The connection closed (called once per connection). */
-  connectionGone(connection: UpstreamConnection): void;
+  connectionGone(connection: NativeConnection): void;
 }
 
 // Without a `Keep-Alive: timeout` hint an idle connection is kept 4 s: shorter than the 5 s Node's
@@ -42,12 +28,8 @@ const DEFAULT_KEEP_ALIVE_MS = 4_000;
 const MAX_KEEP_ALIVE_MS = 600_000;
 const HINT_MARGIN_MS = 1_000;
 
-export function upstreamError(message: string, code: string): Error {
-  return Object.assign(new Error(message), { code });
-}
-
 /** One socket to a target and the request on it, if any. */
-export class UpstreamConnection implements ResponseParserOwner {
+export class NativeConnection implements ResponseParserOwner, UpstreamFlow {
   private readonly socket: net.Socket;
   private readonly parser: ResponseParser;
   handler: UpstreamHandler | undefined;

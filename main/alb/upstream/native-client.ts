@@ -1,5 +1,5 @@
-// Berth's HTTP/1.1 client to targets: keep-alive connections per target, each with Node's own
-// native llhttp parser (the binding `node:http` itself parses with), requests written as one
+// Berth's native HTTP/1.1 client to targets, the fast path (undici-client.ts is the fallback): keep-alive
+// connections per target, each with Node's own native llhttp parser (native-parser.ts), requests written as one
 // serialised head, response bytes handed straight to the handler. It does only what a proxy's
 // upstream side needs, which is why it costs about a quarter less CPU per request than undici's Pool
 // (measured in docs/performance.md): no request objects, no header validation of values Node's
@@ -11,18 +11,8 @@
 // body retried once on a fresh connection when a reused one turns out to have been closed by the
 // target before any byte of the answer (the keep-alive race every pooled client has).
 import type { Readable } from 'node:stream';
-import { serialiseHead, UpstreamConnection, upstreamError, type ConnectionOwner, type UpstreamHandler } from './upstream-connection.js';
-
-export type { UpstreamConnection, UpstreamHandler } from './upstream-connection.js';
-
-export interface UpstreamPoolOptions {
-  host: string;
-  port: number;
-  tls: boolean;
-  connectTimeoutMs: number;
-  /** Upper bound of connections to the target; further requests wait for one. */
-  maxConnections: number;
-}
+import { NativeConnection, serialiseHead, type ConnectionOwner } from './native-connection.js';
+import { upstreamError, type UpstreamHandler, type UpstreamPool, type UpstreamPoolOptions } from './upstream-handler.js';
 
 interface Waiting {
   handler: UpstreamHandler;
@@ -34,10 +24,10 @@ interface Waiting {
 }
 
 /** The connections to one target. */
-export class UpstreamPool implements ConnectionOwner {
-  private readonly idle: UpstreamConnection[] = [];
+export class NativePool implements UpstreamPool, ConnectionOwner {
+  private readonly idle: NativeConnection[] = [];
   private readonly waiting: Waiting[] = [];
-  private readonly connections = new Set<UpstreamConnection>();
+  private readonly connections = new Set<NativeConnection>();
   private closed = false;
   usedAt = 0;
 
@@ -66,7 +56,7 @@ export class UpstreamPool implements ConnectionOwner {
         this.waiting.push({ handler, head, method, body, timeoutMs, attempt });
         return;
       }
-      connection = new UpstreamConnection(this);
+      connection = new NativeConnection(this);
       this.connections.add(connection);
     }
     connection.send(handler, head, method, body, timeoutMs, attempt);
@@ -74,7 +64,8 @@ export class UpstreamPool implements ConnectionOwner {
 
   /** Ends a request wherever it is: on a connection (closed) or still waiting for one. */
   abort(handler: UpstreamHandler, err: Error): void {
-    const connection = handler.upstreamConnection;
+    // Only this client sets a request's flow to one of its connections.
+    const connection = handler.upstreamConnection as NativeConnection | undefined;
     if (connection) return connection.abort(err);
     const i = this.waiting.findIndex((w) => w.handler === handler);
     if (i >= 0) {
@@ -84,7 +75,7 @@ export class UpstreamPool implements ConnectionOwner {
   }
 
   /** A connection finished its response and can take the next request. */
-  release(connection: UpstreamConnection): void {
+  release(connection: NativeConnection): void {
     const next = this.waiting.shift();
     if (next) return connection.send(next.handler, next.head, next.method, next.body, next.timeoutMs, next.attempt);
     connection.idleSince = performance.now();
@@ -92,7 +83,7 @@ export class UpstreamPool implements ConnectionOwner {
   }
 
   /** A connection closed (called once per connection). */
-  connectionGone(connection: UpstreamConnection): void {
+  connectionGone(connection: NativeConnection): void {
     this.connections.delete(connection);
     const i = this.idle.indexOf(connection);
     if (i >= 0) this.idle.splice(i, 1);
