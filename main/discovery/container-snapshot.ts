@@ -23,6 +23,11 @@ export interface ContainerSnapshot {
   composeService?: string;
   state: ContainerState;
   health: DockerHealth;
+  /**
+   * A stop signal was sent and Docker still reports the container running: it is shutting down, so
+   * it gets no new traffic. Absent otherwise (Docker's list has no such state; see event-overlay.ts).
+   */
+  stopping?: true;
   /** Published ports only, sorted; a port published on both 0.0.0.0 and :: appears once. */
   ports: PublishedPort[];
 }

@@ -1,11 +1,15 @@
 // Watches one Docker engine and keeps a whole, current list of its containers. Level-triggered: any
-// container event only says "something changed", and the answer is always a fresh full list, so a
-// missed, reordered or duplicated event can never leave the list wrong. The engine going away is
+// container event says "something changed", and the answer is a fresh full list, so a missed,
+// reordered or duplicated event can never leave the list wrong. Each event is also read at once
+// (event-overlay.ts): a stop signal takes the container out of service before it exits, and an event
+// Docker's list does not show yet overrides it until a later list does. The engine going away is
 // a state, not an error: the last list is kept (marked stale) and the connection retried with backoff.
 import { EventEmitter } from 'node:events';
 import Dockerode from 'dockerode';
 import type { DiscoveryState } from '../../shared/model/index.js';
 import { snapshotsFromList, type ContainerSnapshot } from './container-snapshot.js';
+import { EventLineReader, isStoppingSignal, type ContainerEvent } from './container-events.js';
+import { EventOverlay } from './event-overlay.js';
 import { dockerodeOptions, resolveDockerEndpoint, type DockerEndpoint, type EndpointInputs } from './docker-endpoint.js';
 
 export interface DockerDiscoveryOptions extends Omit<EndpointInputs, 'flag'> {
@@ -17,6 +21,10 @@ export interface DockerDiscoveryOptions extends Omit<EndpointInputs, 'flag'> {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Timeout of a single list or version request, so a hung engine reads as disconnected. */
   requestTimeoutMs?: number;
+  /** How long a stop signal keeps a still-running container out of service (default 30 s). */
+  stoppingHoldMs?: number;
+  /** How long an event's word stands against lists that do not show it yet (default 10 s). */
+  confirmMs?: number;
 }
 
 export interface DockerDiscoveryEvents {
@@ -47,7 +55,15 @@ export class DockerDiscovery extends EventEmitter<DockerDiscoveryEvents> {
   private backoffMs: number;
   private syncing: { generation: number; done: Promise<void> } | undefined;
   private dirty = false;
+  private readonly overlay: EventOverlay;
+  /** Re-lists while Docker's list lags behind an event; the delay doubles up to a second. */
+  private confirmTimer: NodeJS.Timeout | undefined;
+  private confirmDelayMs = FIRST_CONFIRM_MS;
+  private holdTimer: NodeJS.Timeout | undefined;
 
+  /** Docker's last list as it came… */
+  private raw: ContainerSnapshot[] = [];
+  /** …and as published: with what events said since. */
   private list: ContainerSnapshot[] = [];
   private listKey: string | undefined;
   private connected = false;
@@ -63,6 +79,7 @@ export class DockerDiscovery extends EventEmitter<DockerDiscoveryEvents> {
     this.maxBackoffMs = options.backoff?.maxMs ?? 5_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.backoffMs = this.initialBackoffMs;
+    this.overlay = new EventOverlay({ confirmMs: options.confirmMs ?? 10_000, stoppingHoldMs: options.stoppingHoldMs ?? 30_000 });
   }
 
   /** Connects and lists once. Never throws: an unreachable engine shows in status() and is retried. */
@@ -79,6 +96,8 @@ export class DockerDiscovery extends EventEmitter<DockerDiscoveryEvents> {
     this.disconnect();
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
     await pending?.catch(() => undefined);
   }
 
@@ -143,12 +162,37 @@ export class DockerDiscovery extends EventEmitter<DockerDiscoveryEvents> {
 
   private watch(events: NodeJS.ReadableStream, generation: number): void {
     this.events = events;
-    // Every event line means "re-list soon"; its content does not matter for a level-triggered list.
-    events.on('data', () => this.requestSync(generation));
+    const reader = new EventLineReader();
+    // Every event is read at once (a stop signal must not wait for a list), and every chunk also
+    // means "re-list soon": the list stays the truth the events are checked against.
+    events.on('data', (chunk: Buffer) => {
+      for (const event of reader.push(chunk)) this.onEvent(event, generation);
+      this.requestSync(generation);
+    });
     const gone = (err?: unknown) => this.lost(generation, err ?? new Error('the Docker event stream closed'));
     events.on('error', gone);
     events.on('end', () => gone());
     events.on('close', () => gone());
+  }
+
+  private onEvent(event: ContainerEvent, generation: number): void {
+    if (!this.isCurrent(generation)) return;
+    if (this.overlay.observe(event, Date.now())) this.publish();
+    else if (event.action === 'kill' && event.signal !== undefined) void this.checkStopSignal(event.id, event.signal, generation);
+  }
+
+  /** A signal other than TERM, INT, QUIT or KILL stops a container only if it is the container's StopSignal. */
+  private async checkStopSignal(id: string, signal: number, generation: number): Promise<void> {
+    const docker = this.docker;
+    if (!docker) return;
+    try {
+      const info = await inspectContainer(docker, id, this.requestTimeoutMs);
+      if (!this.isCurrent(generation) || !isStoppingSignal(signal, info.Config?.StopSignal ?? undefined)) return;
+      this.overlay.markStopping(id, Date.now());
+      this.publish();
+    } catch {
+      // Gone already, or the engine is going away: the next list says which.
+    }
   }
 
   /** Coalesces a burst of events into one list, started a few ms after the first event. */
@@ -188,17 +232,52 @@ export class DockerDiscovery extends EventEmitter<DockerDiscoveryEvents> {
     const { containers, skipped } = snapshotsFromList(entries);
     for (const s of skipped) this.emit('warning', `skipped container ${s.container}: ${s.reason}`);
     this.lastSyncAt = Date.now();
+    this.raw = containers;
+    if (this.publish()) this.confirmLater(generation);
+    else this.confirmDelayMs = FIRST_CONFIRM_MS;
+    if (!this.connected) {
+      this.connected = true;
+      this.error = undefined;
+      this.emit('status', this.status());
+    }
+  }
+
+  /** Emits the list with the events' word applied if it changed; true while Docker's list still lags an event. */
+  private publish(): boolean {
+    const { containers, waiting } = this.overlay.apply(this.raw, Date.now());
     const key = JSON.stringify(containers);
     if (key !== this.listKey) {
       this.list = containers;
       this.listKey = key;
       this.emit('snapshot', [...containers]);
     }
-    if (!this.connected) {
-      this.connected = true;
-      this.error = undefined;
-      this.emit('status', this.status());
-    }
+    this.scheduleHoldEnd();
+    return waiting;
+  }
+
+  /** Lists again soon: Docker's list lags the event it is checked against by milliseconds (more under load). */
+  private confirmLater(generation: number): void {
+    if (this.confirmTimer || !this.isCurrent(generation)) return;
+    const delay = this.confirmDelayMs;
+    this.confirmDelayMs = Math.min(this.confirmDelayMs * 2, MAX_CONFIRM_MS);
+    this.confirmTimer = setTimeout(() => {
+      this.confirmTimer = undefined;
+      this.sync(generation).catch((err: unknown) => this.lost(generation, err));
+    }, delay);
+  }
+
+  /** A stop signal that did not stop the container: when its hold ends, look again and give it back its traffic. */
+  private scheduleHoldEnd(): void {
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    const until = this.overlay.nextStoppingExpiry();
+    if (until === undefined) return;
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      this.publish();
+      if (this.connected) this.requestSync(this.generation);
+    }, Math.max(0, until - Date.now()));
+    this.holdTimer.unref();
   }
 
   /** The connection is gone (or never came): keep the list, say why, retry with backoff. */
@@ -224,6 +303,9 @@ export class DockerDiscovery extends EventEmitter<DockerDiscoveryEvents> {
     this.generation++;
     clearTimeout(this.syncTimer);
     this.syncTimer = undefined;
+    clearTimeout(this.confirmTimer);
+    this.confirmTimer = undefined;
+    this.confirmDelayMs = FIRST_CONFIRM_MS;
     this.syncing = undefined;
     this.docker = undefined;
     if (this.events) destroyStream(this.events);
@@ -233,6 +315,16 @@ export class DockerDiscovery extends EventEmitter<DockerDiscoveryEvents> {
   private isCurrent(generation: number): boolean {
     return this.running && generation === this.generation;
   }
+}
+
+const FIRST_CONFIRM_MS = 20;
+const MAX_CONFIRM_MS = 1_000;
+
+/** dockerode's inspect() takes an abortSignal at runtime, but its type declarations do not say so. */
+function inspectContainer(docker: Dockerode, id: string, timeoutMs: number): Promise<{ Config?: { StopSignal?: string | null } | null }> {
+  const container = docker.getContainer(id);
+  const inspect = container.inspect as unknown as (opts: { abortSignal: AbortSignal }) => Promise<{ Config?: { StopSignal?: string | null } | null }>;
+  return inspect.call(container, { abortSignal: AbortSignal.timeout(timeoutMs) });
 }
 
 /** dockerode's version() takes an abortSignal at runtime, but its type declarations do not say so. */

@@ -33,7 +33,7 @@ export interface SelectOptions {
 /**
  * One target per published host port of `selector.containerPort` on each matching container.
  * Paused containers are returned (state 'paused') so callers can show them as unusable rather than
- * have them vanish; stopped, created, restarting and dead containers are not targets.
+ * have them vanish; stopped, stopping, created, restarting and dead containers are not targets.
  */
 export function selectTargets(selector: DockerSelector, containers: readonly ContainerSnapshot[], options: SelectOptions = {}): DiscoveredTarget[] {
   const protocol = selector.protocol ?? options.defaultProtocol ?? 'tcp';
@@ -42,6 +42,8 @@ export function selectTargets(selector: DockerSelector, containers: readonly Con
   const targets: DiscoveredTarget[] = [];
   for (const c of containers) {
     if (c.state !== 'running' && c.state !== 'paused') continue;
+    // Being stopped: deregistered at once, as ECS deregisters a task before it stops it.
+    if (c.stopping) continue;
     if (!matchesLabels(selector.labels, c.labels)) continue;
     if (selector.composeProject !== undefined && c.composeProject !== selector.composeProject) continue;
     if (selector.composeService !== undefined && c.composeService !== selector.composeService) continue;

@@ -74,6 +74,64 @@ describeDocker('Docker discovery', () => {
     });
   });
 
+  // Docker logs `die`, `pause` and `unpause` before its list shows them (by ~100 ms and ~10 ms on
+  // Docker 20.10, more under load). Listing right after each event (no coalescing) makes that lag
+  // certain: each event's word must stand until a list agrees, or the stale list would stay.
+  describe('events read at once', () => {
+    const group = `events-${runId}`;
+    let eager: DockerDiscovery;
+    const eagerTargets = () => selectTargets(selectorFor(group), eager.containers());
+
+    beforeAll(async () => {
+      eager = new DockerDiscovery({ dockerHost: engine.dockerHost, coalesceMs: 0, stoppingHoldMs: 2_000 });
+      await eager.start();
+    });
+    afterAll(() => eager?.stop());
+
+    it('follows pause and unpause though the list lags the event', async () => {
+      const c = await engine.startContainer({ labels: { [GROUP]: group } });
+      const state = () => eagerTargets().find((t) => t.containerName === c.name)?.state;
+      await eventually(() => expect(state()).toBe('running'));
+      for (let i = 0; i < 5; i++) {
+        await c.pause();
+        await eventually(() => expect(state()).toBe('paused'));
+        await c.unpause();
+        await eventually(() => expect(state()).toBe('running'));
+      }
+    });
+
+    it('drops a container killed outright (die and no stop event)', async () => {
+      const c = await engine.startContainer({ labels: { [GROUP]: group } });
+      await eventually(() => expect(eagerTargets().map((t) => t.containerName)).toContain(c.name));
+      await c.kill('SIGKILL');
+      await eventually(() => expect(eagerTargets().map((t) => t.containerName)).not.toContain(c.name));
+      expect(eager.containers().find((x) => x.id === c.id)?.state).toBe('exited');
+    });
+
+    it('takes a container out when Docker sends it a stop signal, while it still runs; HUP does not; a survived TERM gives it back', async () => {
+      // It keeps serving 60 s after SIGTERM: Docker says running all along.
+      const c = await engine.startContainer({ labels: { [GROUP]: group }, env: { GRACE_MS: '60000' } });
+      const listed = () => eagerTargets().some((t) => t.containerName === c.name);
+      await eventually(() => expect(listed()).toBe(true));
+
+      await c.kill('SIGHUP');
+      // A reload signal: the container stays a target (sampled for a second, well past the event's way here).
+      for (const until = Date.now() + 1_000; Date.now() < until; ) {
+        expect(listed()).toBe(true);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+
+      await c.kill('SIGTERM');
+      await eventually(() => expect(listed()).toBe(false));
+      expect(eager.containers().find((x) => x.id === c.id)).toMatchObject({ state: 'running', stopping: true });
+      expect((await engine.docker.getContainer(c.id).inspect()).State.Running).toBe(true);
+      // Still running when the 2 s hold ends: the signal did not stop it, so it is a target again.
+      await eventually(() => expect(listed()).toBe(true), { timeoutMs: 15_000 });
+      expect(eager.containers().find((x) => x.id === c.id)?.stopping).toBeUndefined();
+      await c.remove();
+    });
+  });
+
   it('ends exact after 50 containers are started and removed in a burst', async () => {
     const group = `burst-${runId}`;
     const burst = await Promise.all(Array.from({ length: 50 }, () => engine.startContainer({ labels: { [GROUP]: group } })));

@@ -29,6 +29,11 @@ describe('selectTargets', () => {
     expect(ids(selector)).toEqual(expected);
   });
 
+  it('a container being stopped (a stop signal sent, still running) is no target', () => {
+    const marked = containers.map((c) => (c.name === 'web-1' ? { ...c, stopping: true as const } : c));
+    expect(selectTargets({ labels: { 'berth.group': 'web' }, containerPort: 8081 }, marked).map((t) => t.id)).toEqual(['paused-1:32777']);
+  });
+
   it('describes a target fully, connecting to loopback for wildcard binds', () => {
     expect(selectTargets({ composeProject: 'shop', containerPort: 80 }, containers)).toEqual([
       {
