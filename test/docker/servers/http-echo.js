@@ -129,8 +129,20 @@ function encodeFrame(opcode, payload, fin) {
 }
 
 // As PID 1 in a container, node ignores SIGTERM unless handled: without this `docker stop` would
-// wait its full timeout and tests that stop containers would crawl.
-process.on('SIGTERM', () => process.exit(0));
+// wait its full timeout and tests that stop containers would crawl. With GRACE_MS the server shuts
+// down as a well-behaved service does: it goes on serving that long after SIGTERM (the time its load
+// balancer needs to stop sending it requests), then finishes what is in flight and exits.
+process.on('SIGTERM', () => {
+  const grace = Number(process.env.GRACE_MS) || 0;
+  if (grace <= 0) process.exit(0);
+  console.log(`http-echo ${name}: SIGTERM, serving ${grace} ms more`);
+  setTimeout(() => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    // Keep-alive connections still busy close after their response; never outlive the grace twice.
+    setTimeout(() => process.exit(0), grace).unref();
+  }, grace);
+});
 // Node closes idle keep-alive connections after 5 s; tests that hold one open longer set KEEP_ALIVE_MS.
 if (process.env.KEEP_ALIVE_MS) server.keepAliveTimeout = Number(process.env.KEEP_ALIVE_MS);
 server.listen(port, () => console.log(`http-echo ${name} listening on ${port}`));
