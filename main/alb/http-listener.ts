@@ -297,9 +297,19 @@ export class HttpListener {
     socket.once('close', () => this.clients.delete(state));
   };
 
-  /** Closes client connections with nothing in flight for longer than the idle timeout (AWS's
-   * idle timeout; an upgraded connection has its own). */
+  /**
+   * Closes client connections with nothing in flight for longer than the idle timeout (AWS's idle
+   * timeout; an upgraded connection has its own). Decided after this turn's I/O (setImmediate runs
+   * after the poll phase, timers before it): when Berth itself could not run for a while (a long GC,
+   * a loaded machine), requests sent meanwhile on idle connections are read first, rather than cut
+   * with a reset as the client sends them.
+   */
   private readonly sweepIdle = (): void => {
+    setImmediate(this.closeIdle);
+  };
+
+  private readonly closeIdle = (): void => {
+    if (!this.server) return;
     const idleSince = performance.now() - this.routing.ctx.idleTimeoutMs;
     for (const c of this.clients) {
       if (c.inFlight === 0 && !c.upgraded && c.lastActive < idleSince) c.socket.destroy();

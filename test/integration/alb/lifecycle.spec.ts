@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BerthError } from '../../../shared/errors.js';
 import { cleanup, targetGroup, onCleanup, request, startListener, startTarget } from './alb-fixtures.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { eventually } from '../../helpers/eventually.js';
 
 afterEach(cleanup);
 
@@ -106,6 +107,33 @@ describe('listener lifecycle', () => {
     expect(idleFor).toBeGreaterThanOrEqual(950);
     expect(idleFor).toBeLessThan(1_800);
     expect(busy.closedAt()).toBeUndefined();
+  });
+
+  it('answers requests sent on idle connections while Berth could not run, instead of resetting them', async () => {
+    const target = await startTarget('t');
+    const { port } = await startListener({ idleTimeoutSeconds: 1, listener: { defaultAction: { forward: 'g' } } }, [targetGroup('g', [target])]);
+    const clients = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const socket = net.connect(port, '127.0.0.1');
+        onCleanup(() => socket.destroy());
+        await new Promise((resolve) => socket.once('connect', resolve));
+        let received = '';
+        let reset = false;
+        socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+        socket.on('error', () => (reset = true));
+        return { socket, answers: () => received.split('HTTP/1.1 200 ').length - 1, reset: () => reset };
+      }),
+    );
+    for (const c of clients) c.socket.write('GET /first HTTP/1.1\r\nHost: a.localhost\r\n\r\n');
+    await eventually(() => expect(clients.map((c) => c.answers())).toEqual([1, 1, 1, 1, 1]));
+    // Idle for 0.8 s, then the process is busy for 1.5 s (a long GC, a loaded machine) while the clients,
+    // which see live connections, send their next requests: these reach Berth past its idle timeout.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const busyUntil = Date.now() + 1_500;
+    while (Date.now() < busyUntil);
+    for (const c of clients) c.socket.write('GET /second HTTP/1.1\r\nHost: a.localhost\r\n\r\n');
+    await eventually(() => expect(clients.map((c) => c.answers())).toEqual([2, 2, 2, 2, 2]));
+    expect(clients.filter((c) => c.reset())).toEqual([]);
   });
 
   it('serves HTTPS when given TLS options, and reaches HTTPS targets without verifying them', async () => {
