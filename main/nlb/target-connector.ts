@@ -11,6 +11,8 @@ export interface ConnectRequest {
   proxyHeader?: Buffer;
   /** TLS to the target (TLS listener → TLS target group). */
   tls?: { servername: string | undefined };
+  /** Reads of a plain TCP target into a reused buffer (socket-relay.ts); not with `tls`. */
+  onread?: net.OnReadOpts;
 }
 
 export type ConnectFailure = 'refused' | 'timeout' | 'tls-failed';
@@ -24,7 +26,7 @@ export type ConnectResult = { ok: true; socket: net.Socket } | { ok: false; fail
 export function connectTarget(request: ConnectRequest): Promise<ConnectResult> {
   return new Promise((resolve) => {
     let settled = false;
-    const raw = net.connect({ host: request.host, port: request.port, allowHalfOpen: true });
+    const raw = net.connect({ host: request.host, port: request.port, allowHalfOpen: true, ...(request.onread ? { onread: request.onread } : {}) });
     let secure: tls.TLSSocket | undefined;
     const finish = (result: ConnectResult) => {
       if (settled) return;

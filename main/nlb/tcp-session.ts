@@ -7,6 +7,7 @@ import type { RuntimeTarget, TargetGroupRuntime } from '../targets/index.js';
 import type { ConnectionWatch, TerminationReason, WatchedConnection } from './connection-watch.js';
 import type { NetworkRoute } from './network-routes.js';
 import { encodeProxyV2 } from './proxy-protocol.js';
+import { adoptForRelay, RELAY_DISABLED, Relay } from './socket-relay.js';
 import { connectTarget, type ConnectFailure } from './target-connector.js';
 
 export interface TrafficSink {
@@ -64,25 +65,42 @@ export class TcpSession implements WatchedConnection {
   private reason: CloseReason | undefined;
   private done = false;
   private clientClosed = false;
+  /** Target → client without a Buffer per read, for plain TCP targets (see socket-relay.ts). */
+  private downRelay: Relay | undefined;
 
   constructor(
     private readonly ctx: SessionContext,
-    private readonly client: Socket,
+    private client: Socket,
   ) {
     this.id = ctx.recorder.nextId();
     this.clientIp = plainIp(client.remoteAddress ?? '');
     this.clientPort = client.remotePort ?? 0;
-    client.on('error', (err: NodeJS.ErrnoException) => this.fail(clientReason(err)));
-    client.once('close', () => {
-      this.clientClosed = true;
-      // Fully closed, the client can neither send nor receive: the target side has nothing left to do.
-      this.upstream?.destroy();
-      this.settle();
-    });
+    this.watchClient(client);
+  }
+
+  private watchClient(client: Socket): void {
+    client.on('error', this.onClientError);
+    client.once('close', this.onClientClose);
     // AWS: the timer counts time without a byte either way; any read or write on the client
     // socket (data of either direction passes through it) restarts it.
-    client.setTimeout(ctx.idleTimeoutMs, () => this.abort('idle-timeout'));
+    client.setTimeout(this.ctx.idleTimeoutMs, this.onIdle);
   }
+
+  private unwatchClient(client: Socket): void {
+    client.off('error', this.onClientError);
+    client.off('close', this.onClientClose);
+    client.setTimeout(0, this.onIdle);
+    client.off('timeout', this.onIdle);
+  }
+
+  private readonly onClientError = (err: NodeJS.ErrnoException): void => this.fail(clientReason(err));
+  private readonly onIdle = (): void => this.abort('idle-timeout');
+  private readonly onClientClose = (): void => {
+    this.clientClosed = true;
+    // Fully closed, the client can neither send nor receive: the target side has nothing left to do.
+    this.upstream?.destroy();
+    this.settle();
+  };
 
   /** Connects to a target of the route's group and starts piping; `replay` is written to it first. */
   async forward(route: NetworkRoute, replay?: Buffer, serverName?: string): Promise<void> {
@@ -99,12 +117,15 @@ export class TcpSession implements WatchedConnection {
       tried.add(target.id);
       this.target = target;
       group.begin(target);
+      const tls = this.ctx.originateTls && group.config.protocol === 'TLS';
+      this.downRelay = tls || RELAY_DISABLED ? undefined : new Relay();
       const result = await connectTarget({
         host: target.host,
         port: target.port,
         timeoutMs: this.ctx.connectTimeoutMs,
         ...(group.config.proxyProtocolV2 ? { proxyHeader: this.proxyHeader() } : {}),
-        ...(this.ctx.originateTls && group.config.protocol === 'TLS' ? { tls: { servername: serverName } } : {}),
+        ...(tls ? { tls: { servername: serverName } } : {}),
+        ...(this.downRelay ? { onread: this.downRelay.onread } : {}),
       });
       if (result.ok && !this.done && !this.clientClosed) {
         this.connectMs = Math.round(performance.now() - began);
@@ -152,10 +173,21 @@ export class TcpSession implements WatchedConnection {
     // by which time the pipes have ended the client's side too: nothing to cut here.
     upstream.once('close', () => this.settle());
     if (replay && replay.length > 0) upstream.write(replay);
-    // pipe() pauses the source while the destination's buffer is full (no unbounded buffering)
-    // and, with end: true, forwards the end of each direction as a FIN: half-close both ways.
-    this.client.pipe(upstream);
-    upstream.pipe(this.client);
+    // Plain TCP both ways: each direction reads into one reused buffer (socket-relay.ts). Otherwise
+    // pipe(), which pauses the source while the destination's buffer is full (no unbounded
+    // buffering) and, with end: true, forwards the end of each direction as a FIN. Both half-close.
+    const upRelay = this.downRelay ? new Relay() : undefined;
+    const adopted = upRelay ? adoptForRelay(this.client, upRelay) : undefined;
+    if (adopted) {
+      this.unwatchClient(this.client);
+      this.client = adopted;
+      this.watchClient(adopted);
+      upRelay!.attach(adopted, upstream);
+    } else {
+      this.client.pipe(upstream);
+    }
+    if (this.downRelay) this.downRelay.attach(upstream, this.client);
+    else upstream.pipe(this.client);
     // Last: the watch resets the connection at once if its target turned unhealthy meanwhile.
     this.ctx.watch.add(this);
   }
