@@ -4,6 +4,7 @@
 import type { ForwardAction } from '../../shared/model/index.js';
 // The same cookie format as target stickiness (AWSALB): authenticated value, 7-day Expires.
 import { decodeSticky, encodeSticky, readCookie, stickyCookies } from '../targets/sticky-cookies.js';
+import { WeightedChoice } from '../targets/weighted-choice.js';
 
 const COOKIE = 'AWSALBTG';
 
@@ -11,14 +12,12 @@ export class ForwardPlan {
   readonly kind = 'forward';
   readonly groups: readonly { readonly name: string; readonly weight: number }[];
   private readonly durationMs: number | undefined;
-  private readonly current: number[];
-  private readonly total: number;
+  private readonly weighted: WeightedChoice;
 
   constructor(action: ForwardAction) {
     this.groups = action.targetGroups.map((g) => ({ name: g.name, weight: g.weight }));
     this.durationMs = action.stickiness?.enabled ? action.stickiness.durationSeconds * 1000 : undefined;
-    this.current = this.groups.map(() => 0);
-    this.total = this.groups.reduce((sum, g) => sum + g.weight, 0);
+    this.weighted = new WeightedChoice(this.groups.map((g) => g.weight));
   }
 
   get sticky(): boolean {
@@ -32,26 +31,13 @@ export class ForwardPlan {
       const index = this.fromCookie(cookieHeader, nowMs);
       if (index >= 0) return index;
     }
-    return this.next();
+    return this.weighted.next();
   }
 
   /** AWSALBTG and AWSALBTGCORS naming the group, refreshed on every response as AWS does. */
   cookies(index: number, nowMs: number): string[] {
     if (this.durationMs === undefined) return [];
     return stickyCookies(COOKIE, encodeSticky(this.groups[index]!.name, nowMs + this.durationMs), nowMs);
-  }
-
-  private next(): number {
-    if (this.total <= 0) return 0;
-    let best = -1;
-    for (let i = 0; i < this.groups.length; i++) {
-      const weight = this.groups[i]!.weight;
-      if (weight === 0) continue;
-      this.current[i]! += weight;
-      if (best < 0 || this.current[i]! > this.current[best]!) best = i;
-    }
-    this.current[best]! -= this.total;
-    return best;
   }
 
   private fromCookie(header: string, nowMs: number): number {

@@ -22,7 +22,7 @@ export function checkModel(model: ElbModel): ImportProblem[] {
     if (network && a.type !== 'forward') return error(where, id, `a network listener can only forward, not ${a.type}`);
     if (a.type === 'redirect' && l.protocol === 'HTTPS' && a.protocol === 'HTTP') error(where, id, 'a redirect from HTTPS to HTTP is not allowed');
     if (a.type !== 'forward') return;
-    if (network && a.targetGroups.length !== 1) error(where, id, 'a network listener forwards to exactly one target group');
+    if (network && a.stickiness?.enabled) error(where, id, 'target-group stickiness applies only to application load balancers');
     if (a.targetGroups.length > 5) error(where, id, 'a forward action names at most 5 target groups');
     if (a.targetGroups.length > 1 && a.targetGroups.every((g) => (g.weight ?? 1) === 0)) error(where, id, 'at least one target group of a weighted forward needs a weight above 0');
     for (const g of a.targetGroups) {

@@ -9,6 +9,7 @@ import { listenerBindError } from '../../shared/errors.js';
 import { FlowTable } from './udp-flow-table.js';
 import { UdpFlow, type FlowEnd, type FlowTarget, type FlowTargetGroup } from './udp-flow.js';
 import { terminatesOnDeregistration } from './connection-watch.js';
+import { GroupChoice } from './network-routes.js';
 
 export type { FlowEnd, FlowTarget, FlowTargetGroup };
 
@@ -47,6 +48,7 @@ export interface UdpListenerStats {
 export class UdpListener {
   readonly id: string;
   private listener: Listener;
+  private groups: GroupChoice;
   private loadBalancer: LoadBalancer;
   private socket: dgram.Socket | undefined;
   private starting: Promise<void> | undefined;
@@ -60,6 +62,7 @@ export class UdpListener {
 
   constructor(private readonly options: UdpListenerOptions) {
     this.listener = options.listener;
+    this.groups = new GroupChoice(options.listener.defaultAction);
     this.loadBalancer = options.loadBalancer;
     this.id = `${options.listener.port}/${options.listener.protocol}`;
     this.now = options.now ?? Date.now;
@@ -141,6 +144,7 @@ export class UdpListener {
   /** Idle timeout, flow cap and default action change live; flows on a group no longer named move on. */
   update(listener: Listener, loadBalancer: LoadBalancer = this.loadBalancer): void {
     this.listener = listener;
+    this.groups = new GroupChoice(listener.defaultAction);
     this.loadBalancer = loadBalancer;
     this.table.idleTimeoutMs = idleMsOf(listener);
     for (const flow of this.table.resize(maxFlowsOf(listener))) this.finish(flow, 'evicted', false);
@@ -204,8 +208,8 @@ export class UdpListener {
 
   /** A new flow's target: the group's own choice (health, algorithm, source-IP stickiness). */
   private choose(clientIp: string): { group: FlowTargetGroup; target: FlowTarget } | undefined {
-    // A network listener forwards to exactly one target group (validated with the config).
-    const name = forwardGroups(this.listener)[0]?.name;
+    // Several groups: each new flow picks one by weight; a flow stays on its group while it lives.
+    const name = this.groups.next();
     const group = name === undefined ? undefined : this.options.resolveTargetGroup(name);
     const pick = group?.pick({ clientIp: unmapped(clientIp) });
     return group && pick ? { group, target: pick.target } : undefined;

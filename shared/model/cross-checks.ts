@@ -169,7 +169,7 @@ function checkAction(
   const action = obj(raw);
   if (!action) return;
   if (listener.application === false && action.forward === undefined) {
-    if (action.redirect !== undefined || action.fixedResponse !== undefined) issues.push({ path, message: 'a network listener can only forward (to one target group)' });
+    if (action.redirect !== undefined || action.fixedResponse !== undefined) issues.push({ path, message: 'a network listener can only forward' });
     return;
   }
   if (action.redirect !== undefined && listener.protocol === 'HTTPS' && obj(action.redirect)?.protocol === 'HTTP') {
@@ -177,8 +177,8 @@ function checkAction(
   }
   if (action.forward === undefined) return;
   const refs = forwardRefs(action.forward);
-  if (listener.application === false && refs.length > 1) {
-    issues.push({ path: [...path, 'forward', 'targetGroups'], message: 'a network listener forwards to exactly one target group' });
+  if (listener.application === false && obj(obj(action.forward)?.stickiness)?.enabled === true) {
+    issues.push({ path: [...path, 'forward', 'stickiness'], message: 'target-group stickiness is an AWSALBTG cookie: application listeners only' });
   }
   const allowed = listener.protocol ? compatibleTargetGroupProtocols(listener.protocol) : undefined;
   refs.forEach((ref, i) => {

@@ -83,7 +83,7 @@ export function RuleForm({ initial, groups, title, network = false, onSave, onCa
           </button>
         ))}
       </div>
-      {d.kind === 'forward' ? <ForwardFields d={d} set={set} groups={groups} errors={errors} /> : null}
+      {d.kind === 'forward' ? <ForwardFields d={d} set={set} groups={groups} errors={errors} network={network} /> : null}
       {d.kind === 'redirect' ? (
         <Field label="redirect" name="action.redirect" errors={errors} hint="#{protocol}, #{host}, #{port}, #{path}, #{query} keep the request's own">
           <div className="row">
@@ -128,10 +128,19 @@ export function RuleForm({ initial, groups, title, network = false, onSave, onCa
   );
 }
 
-function ForwardFields({ d, set, groups, errors }: { d: RuleDraft; set: (p: Partial<RuleDraft>) => void; groups: string[]; errors: FieldErrors }) {
+interface ForwardFieldsProps {
+  d: RuleDraft;
+  set: (p: Partial<RuleDraft>) => void;
+  groups: string[];
+  errors: FieldErrors;
+  /** Network listeners split new connections and flows by weight; group stickiness is a cookie, so not theirs. */
+  network: boolean;
+}
+
+function ForwardFields({ d, set, groups, errors, network }: ForwardFieldsProps) {
   const update = (i: number, patch: Partial<{ name: string; weight: string }>) => set({ forward: d.forward.map((g, j) => (j === i ? { ...g, ...patch } : g)) });
   return (
-    <Field label="forward to" name="action.forward" errors={errors} hint={d.forward.length > 1 ? 'weights split the traffic (0–999)' : undefined}>
+    <Field label="forward to" name="action.forward" errors={errors} hint={d.forward.length > 1 ? `weights split the ${network ? 'new connections and flows' : 'requests'} (0–999)` : undefined}>
       <div>
         {d.forward.map((g, i) => (
           <div key={i} className="row">
@@ -153,7 +162,9 @@ function ForwardFields({ d, set, groups, errors }: { d: RuleDraft; set: (p: Part
           <button type="button" onClick={() => set({ forward: [...d.forward, { name: '', weight: '1' }] })}>
             + weighted group
           </button>
-          <input aria-label="group stickiness seconds" className="mono narrow" placeholder="sticky s" value={d.groupStickySeconds} onChange={(e) => set({ groupStickySeconds: e.target.value })} />
+          {network ? null : (
+            <input aria-label="group stickiness seconds" className="mono narrow" placeholder="sticky s" value={d.groupStickySeconds} onChange={(e) => set({ groupStickySeconds: e.target.value })} />
+          )}
         </div>
       </div>
     </Field>

@@ -6,8 +6,9 @@ import { FIXTURES, loadFixture } from './export-fixtures.js';
 
 function features(config: BerthConfig): string[] {
   const out: string[] = [];
-  const action = (a: Action) => {
+  const action = (a: Action, network = false) => {
     if (a.forward) out.push(a.forward.targetGroups.length > 1 ? 'forward:weighted' : 'forward:single', ...(a.forward.stickiness ? ['forward:stickiness'] : []));
+    if (a.forward && network && a.forward.targetGroups.length > 1) out.push('forward:weighted:network');
     if (a.redirect) out.push('redirect');
     if (a.fixedResponse) out.push('fixedResponse', a.fixedResponse.contentType ? 'fixedResponse:contentType' : 'fixedResponse:noContentType');
   };
@@ -22,7 +23,7 @@ function features(config: BerthConfig): string[] {
       if (l.name) out.push('listener:name');
       if (l.certificates) out.push(l.certificates === 'auto' ? 'listener:certificates:auto' : 'listener:certificates:files');
       for (const key of ['hostnames', 'sslPolicy', 'alpnPolicy', 'tcpIdleTimeoutSeconds', 'udpIdleTimeoutSeconds', 'udpMaxFlows'] as const) if (l[key] !== undefined) out.push(`listener:${key}`);
-      action(l.defaultAction);
+      action(l.defaultAction, lb.type === 'network');
       for (const r of l.rules) {
         if (!r.enabled) out.push('rule:disabled');
         if (r.name) out.push('rule:name');
@@ -63,7 +64,7 @@ describe('export fixtures', () => {
     ...LISTENER_PROTOCOLS.map((p) => `listener:${p}`),
     ...['hostHeader', 'pathPattern', 'httpHeader', 'httpRequestMethod', 'queryString', 'sourceIp', 'sni'].map((c) => `condition:${c}`),
     'condition:queryString:key', 'condition:queryString:anyKey',
-    'forward:single', 'forward:weighted', 'forward:stickiness', 'redirect', 'fixedResponse:contentType', 'fixedResponse:noContentType',
+    'forward:single', 'forward:weighted', 'forward:weighted:network', 'forward:stickiness', 'redirect', 'fixedResponse:contentType', 'fixedResponse:noContentType',
     ...TARGET_GROUP_PROTOCOLS.map((p) => `tg:protocol:${p}`),
     'tg:version:HTTP1', 'tg:version:HTTP2', 'tg:version:GRPC', 'tg:targetType:instance', 'tg:targetType:ip',
     'tg:algorithm:round_robin', 'tg:algorithm:least_outstanding_requests', 'tg:algorithm:weighted_random',

@@ -38,3 +38,25 @@ describe('NetworkRoutes', () => {
     expect(off.route('a.localhost')).toEqual({ rule: 'default', targetGroup: 'fallback' });
   });
 });
+
+describe('weighted network forwards', () => {
+  const weighted = (groups: { name: string; weight: number }[]) => ({ port: 9000, protocol: 'TCP', defaultAction: { forward: { targetGroups: groups } } });
+
+  it('splits new connections by weight over every window, never to a weight of 0', () => {
+    const routes = new NetworkRoutes(listenerSchema.parse(weighted([{ name: 'blue', weight: 3 }, { name: 'green', weight: 1 }, { name: 'off', weight: 0 }])));
+    const picks = Array.from({ length: 400 }, () => routes.route(undefined).targetGroup);
+    for (let w = 0; w < 400; w += 4) {
+      const window = picks.slice(w, w + 4);
+      expect(window.filter((g) => g === 'blue')).toHaveLength(3);
+      expect(window.filter((g) => g === 'green')).toHaveLength(1);
+    }
+    expect(picks).not.toContain('off');
+  });
+
+  it('weights an sni rule’s groups too', () => {
+    const routes = new NetworkRoutes(
+      listenerSchema.parse({ ...weighted([{ name: 'fallback', weight: 1 }]), rules: [{ priority: 1, conditions: { sni: ['a.localhost'] }, action: { forward: { targetGroups: [{ name: 'a1', weight: 1 }, { name: 'a2', weight: 1 }] } } }] }),
+    );
+    expect([1, 2, 3, 4].map(() => routes.route('a.localhost').targetGroup).sort()).toEqual(['a1', 'a1', 'a2', 'a2']);
+  });
+});
