@@ -1,18 +1,23 @@
-// The control API: the contract over HTTP (POST /api/<method>, GET for read-only methods) and a
-// WebSocket event stream at /api/events; it also serves the built dashboard. Loopback only.
+// The control port: the contract over HTTP (api-server.ts), the WebSocket event stream at /api/events
+// (event-stream.ts) and the built dashboard (static-files.ts), behind one gate. Loopback only.
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { BerthError, type BerthErrorCode } from '../../shared/errors.js';
-import { isMethodName, methods, type CallResult, type Topic } from '../../shared/contract/index.js';
+import { WebSocketServer } from 'ws';
+import { BerthError } from '../../shared/errors.js';
 import type { BerthEngine } from '../engine/index.js';
-import { createHandlers, type Handlers } from './handlers.js';
-import { bearer, hostAllowed, originAllowed, tokenMatches } from './request-guard.js';
+import { createHandlers } from './handlers.js';
+import { hostAllowed, originAllowed, requestUrl, singleHost } from './request-guard.js';
 import { writeControlFile } from './control-file.js';
 import type { TrustEnvironment } from '../tls/index.js';
+import { fail, reply, serveApi } from './api-server.js';
+import { stream, type EventStreamStats, type Streams } from './event-stream.js';
+import { serveStatic } from './static-files.js';
+import { rawAnswer, SECURITY_HEADERS } from './response-headers.js';
+import { faultLog } from './fault-log.js';
+
+export type { EventStreamStats } from './event-stream.js';
 
 export interface ControlOptions {
   dataDir: string;
@@ -27,15 +32,8 @@ export interface ControlOptions {
   eventStuckMs?: number;
   /** The trust stores trustCa and untrustCa change (default: this machine's). */
   trustEnvironment?: () => TrustEnvironment;
-}
-
-export interface EventStreamStats {
-  label: string;
-  /** Bytes queued for the client in this process (not yet handed to the kernel). */
-  bufferedAmount: number;
-  /** Traffic records sent, and records skipped because the client was behind. */
-  delivered: number;
-  dropped: number;
+  /** Where a client's faults (malformed requests, refused messages) are reported (default stderr). */
+  log?: (line: string) => void;
 }
 
 export interface ControlServer {
@@ -48,42 +46,80 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-const STATUS: Partial<Record<BerthErrorCode, number>> = { BAD_INPUT: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFIG_INVALID: 400 };
-const MAX_BODY = 1 << 20;
 /** A subscriber further behind than this loses traffic batches (counted) instead of growing memory.
  * At 2,000 requests/s a batch is about 100 KB, so this is some 4 s of traffic a client may lag. */
 const MAX_BUFFERED = 4 << 20;
 /** A client that reads nothing for this long has stopped (a frozen tab, a paused debugger); closing
  * frees what is queued for it, and its reconnect starts fresh. */
 const STUCK_MS = 30_000;
-const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.map': 'application/json', '.woff2': 'font/woff2' };
+const HOST_REFUSED = 'the Host header must name this machine (localhost, 127.0.0.1 or [::1]) and the control port';
 
 export async function startControl(engine: BerthEngine, options: ControlOptions): Promise<ControlServer> {
   const [hostOpt, portOpt] = parseControlAddress(options.control ?? '127.0.0.1:0');
   const token = randomBytes(24).toString('base64url');
   const handlers = createHandlers({ engine, configFile: options.configFile, trustEnvironment: options.trustEnvironment });
   const dashboardDir = options.dashboardDir ?? fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
+  const fault = faultLog(options.log ?? ((line) => process.stderr.write(`control: ${line}\n`)));
   let port = 0;
 
+  /** The gate every request and upgrade passes first: one Host naming this port, no foreign Origin. */
+  const refusal = (req: http.IncomingMessage): [status: 400 | 403, message: string] | undefined => {
+    if (!singleHost(req.rawHeaders)) return [400, 'more than one Host header'];
+    if (!hostAllowed(req.headers.host, port)) return [403, HOST_REFUSED];
+    if (!originAllowed(req.headers.origin, port)) return [403, 'requests from other origins are refused'];
+    return undefined;
+  };
+  const who = (req: http.IncomingMessage) => `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}`;
+
   const server = http.createServer((req, res) => {
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('cache-control', 'no-store');
-    if (!hostAllowed(req.headers.host, port)) return reply(res, 403, fail('FORBIDDEN', 'the Host header must name this machine (localhost, 127.0.0.1 or [::1]) and the control port'));
-    if (!originAllowed(req.headers.origin, port)) return reply(res, 403, fail('FORBIDDEN', 'requests from other origins are refused'));
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith('/api/')) return void api(req, res, url, handlers, token);
-    return void serveStatic(res, dashboardDir, url.pathname);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    const refused = refusal(req);
+    const url = refused ? undefined : requestUrl(req.url);
+    if (refused || !url) {
+      const [status, message] = refused ?? [400, 'the request target must be a path (origin-form, starting with /)'];
+      if (status === 400) fault(`${who(req)} ${req.method ?? ''}: ${message}`);
+      return reply(res, status, fail(status === 400 ? 'BAD_INPUT' : 'FORBIDDEN', message));
+    }
+    const served = url.pathname.startsWith('/api/')
+      ? serveApi(req, res, url, { handlers, token }, (m) => fault(`${who(req)} ${url.pathname.slice(0, 80)}: ${m}`))
+      : serveStatic(req, res, dashboardDir, url.pathname, (status, message) => {
+          fault(`${who(req)} ${req.method ?? ''}: ${message}`);
+          reply(res, status, fail('BAD_INPUT', message));
+        });
+    // Both are written not to reject; should a bug make one do so, it is reported and this request
+    // answered, and the process and its listeners go on.
+    served.catch((err: unknown) => {
+      process.stderr.write(`control: internal error on ${req.method ?? ''} ${url.pathname.slice(0, 80)}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      if (res.headersSent) res.destroy();
+      else reply(res, 500, fail('INTERNAL', 'internal error (logged by Berth)'));
+    });
+  });
+  // What Node's parser refuses (bad syntax, headers over 16 KiB) is answered here, with the same
+  // headers as every other answer, instead of Node's bare default.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    fault(`a request the HTTP parser refused: ${err.code ?? err.message}`);
+    socket.end(tooLarge ? rawAnswer(431, 'Request Header Fields Too Large', 'the request head is over 16 KiB') : rawAnswer(400, 'Bad Request', 'not an HTTP/1.1 request'));
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const streams: Streams = { open: new Set(), closedBehind: 0 };
-  const streamLimits = { bufferLimit: options.eventBufferLimit ?? MAX_BUFFERED, stuckMs: options.eventStuckMs ?? STUCK_MS };
-  server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/api/events' || !hostAllowed(req.headers.host, port) || !originAllowed(req.headers.origin, port)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n');
-      return;
+  const streamContext = { engine, token, streams, bufferLimit: options.eventBufferLimit ?? MAX_BUFFERED, stuckMs: options.eventStuckMs ?? STUCK_MS, fault };
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands the socket over without an error listener: a client reset must not become an
+    // uncaught error.
+    socket.on('error', () => socket.destroy());
+    // Host and Origin first, before anything is read from the target: a page elsewhere gets a 403
+    // whatever it sends.
+    const refused = refusal(req);
+    if (refused) return void socket.end(rawAnswer(refused[0], refused[0] === 400 ? 'Bad Request' : 'Forbidden', refused[1]));
+    const url = requestUrl(req.url);
+    if (url?.pathname !== '/api/events') {
+      fault(`${who(req)}: upgrade refused: only /api/events takes a WebSocket`);
+      return void socket.end(rawAnswer(404, 'Not Found', 'only /api/events takes a WebSocket'));
     }
-    wss.handleUpgrade(req, socket, head, (ws) => stream(ws, engine, token, streams, streamLimits, `events ${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}`));
+    wss.handleUpgrade(req, socket, head, (ws) => stream(ws, streamContext, `events ${who(req)}`));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -105,156 +141,6 @@ export async function startControl(engine: BerthEngine, options: ControlOptions)
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
-}
-
-function fail(code: BerthErrorCode, message: string): CallResult<never> {
-  return { ok: false, error: { code, message, expected: true } };
-}
-
-function reply(res: http.ServerResponse, status: number, body: CallResult<unknown>): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-async function api(req: http.IncomingMessage, res: http.ServerResponse, url: URL, handlers: Handlers, token: string): Promise<void> {
-  if (!tokenMatches(bearer(req), token)) return reply(res, 401, fail('UNAUTHORIZED', 'a valid token is required (Authorization: Bearer …; see control.json in the data folder)'));
-  const name = url.pathname.slice('/api/'.length);
-  if (!isMethodName(name)) return reply(res, 404, fail('NOT_FOUND', `no method "${name}"`));
-  const spec = methods[name];
-  let raw: unknown = {};
-  if (req.method === 'GET') {
-    if (!spec.readOnly) return reply(res, 405, fail('BAD_INPUT', `${name} changes state: use POST with a JSON body`));
-    const q = url.searchParams.get('input');
-    try {
-      raw = q ? JSON.parse(q) : {};
-    } catch {
-      return reply(res, 400, fail('BAD_INPUT', 'input= must be JSON'));
-    }
-  } else if (req.method === 'POST') {
-    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return reply(res, 415, fail('BAD_INPUT', 'send JSON (content-type: application/json)'));
-    try {
-      raw = JSON.parse((await readBody(req)) || '{}');
-    } catch (err) {
-      return reply(res, 400, fail('BAD_INPUT', err instanceof BerthError ? err.message : 'the body is not valid JSON'));
-    }
-  } else return reply(res, 405, fail('BAD_INPUT', 'use GET or POST'));
-
-  const parsed = spec.input.safeParse(raw);
-  if (!parsed.success) {
-    const message = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
-    return reply(res, 400, fail('BAD_INPUT', `${name}: ${message}`));
-  }
-  try {
-    const result = await (handlers[name] as (input: unknown) => Promise<unknown>)(parsed.data);
-    reply(res, 200, { ok: true, result });
-  } catch (err) {
-    const e = err instanceof BerthError ? err : new BerthError('INTERNAL', err instanceof Error ? err.message : String(err), undefined, false);
-    reply(res, STATUS[e.code] ?? 500, { ok: false, error: e.toJSON() });
-  }
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new BerthError('BAD_INPUT', 'the body is larger than 1 MiB'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-interface Streams {
-  open: Set<() => EventStreamStats>;
-  closedBehind: number;
-}
-
-function stream(ws: WebSocket, engine: BerthEngine, token: string, streams: Streams, limits: { bufferLimit: number; stuckMs: number }, label: string): void {
-  const offs: (() => void)[] = [];
-  // ws.bufferedAmount is what this process still holds for the client; once the kernel's socket
-  // buffers are full it grows with every send, so every send path looks at it.
-  let behindSince: number | undefined;
-  const behind = (): boolean => {
-    if (ws.bufferedAmount <= limits.bufferLimit) {
-      behindSince = undefined;
-      return false;
-    }
-    const now = Date.now();
-    behindSince ??= now;
-    if (now - behindSince > limits.stuckMs && ws.readyState === ws.OPEN) {
-      streams.closedBehind++;
-      ws.terminate();
-    }
-    return true;
-  };
-  const send = (topic: Topic, payload: unknown) => {
-    if (ws.readyState !== ws.OPEN) return;
-    // State, health and log events are small and rare, so they are sent even while the client is
-    // behind (it needs the latest state version); the stuck check above bounds them in time.
-    if (topic !== 'traffic') behind();
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ topic, payload }));
-  };
-  const authTimer = setTimeout(() => ws.close(4401, 'send {"token": …} first'), 5000);
-  ws.once('message', (data) => {
-    clearTimeout(authTimer);
-    let msg: { token?: string } = {};
-    try {
-      msg = JSON.parse(String(data)) as typeof msg;
-    } catch {
-      // handled below
-    }
-    if (!tokenMatches(msg.token, token)) return ws.close(4401, 'invalid token');
-    offs.push(engine.on('state', (p) => send('state', p)));
-    offs.push(engine.on('health', (p) => send('health', p)));
-    offs.push(engine.on('log', (p) => send('log', p)));
-    // A stuck client must not make Berth hold its traffic: the recorder skips (and counts) batches
-    // while it is behind, before they are serialised, so a skipped batch costs no JSON either.
-    const sub = engine.recorder.subscribe((records) => send('traffic', { records, dropped: sub.dropped }), { ready: () => !behind(), label });
-    const stats = (): EventStreamStats => ({ label, bufferedAmount: ws.bufferedAmount, delivered: sub.delivered, dropped: sub.dropped });
-    streams.open.add(stats);
-    offs.push(() => {
-      streams.open.delete(stats);
-      sub.unsubscribe();
-    });
-    send('state', { version: engine.getState().version });
-  });
-  ws.on('close', () => {
-    clearTimeout(authTimer);
-    offs.forEach((off) => off());
-  });
-  ws.on('error', () => ws.terminate());
-}
-
-async function serveStatic(res: http.ServerResponse, root: string, path: string): Promise<void> {
-  const file = normalize(join(root, path === '/' ? 'index.html' : decodeURIComponent(path)));
-  if (!file.startsWith(normalize(root))) {
-    res.writeHead(404).end();
-    return;
-  }
-  try {
-    const body = await readFile(file);
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'" });
-    res.end(body);
-  } catch {
-    if (extname(path)) {
-      res.writeHead(404).end();
-      return;
-    }
-    try {
-      const index = await readFile(join(root, 'index.html'));
-      res.writeHead(200, { 'content-type': MIME['.html']! });
-      res.end(index);
-    } catch {
-      res.writeHead(200, { 'content-type': MIME['.html']! });
-      res.end('<!doctype html><title>Berth</title><p>The dashboard is not built. Run <code>npm run build:renderer</code>; the control API works meanwhile.</p>');
-    }
-  }
 }
 
 /**

@@ -35,3 +35,21 @@ export function bearer(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
 }
+
+/** Two Host headers are ambiguous (which one did the checks see?): refused outright. */
+export function singleHost(rawHeaders: string[]): boolean {
+  let hosts = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'host') hosts++;
+  return hosts <= 1;
+}
+
+/**
+ * The request target as a URL, or undefined when it is not a path (origin-form). The target is put
+ * after a fixed origin rather than resolved against it, so `//a:99999/` stays a path instead of
+ * becoming an authority that fails to parse.
+ */
+export function requestUrl(target: string | undefined): URL | undefined {
+  if (!target?.startsWith('/')) return undefined;
+  const text = `http://control.invalid${target}`;
+  return URL.canParse(text) ? new URL(text) : undefined;
+}

@@ -1,10 +1,10 @@
-// The contract over Electron IPC, main side: one `berth:call` channel dispatching to the same
-// handlers as the HTTP transport, inputs validated with the contract's schemas, and every message
-// checked to come from Berth's own window frame. Written against the small part of ipcMain it uses,
-// so it is tested with a fake pair and no Electron binary.
+// The contract over Electron IPC, main side: one `berth:call` channel handed to the control API's
+// dispatcher (the same validation and error shape as HTTP), and every message checked to come from
+// Berth's own window frame. Written against the small part of ipcMain it uses, so it is tested with a
+// fake pair and no Electron binary.
 import { BerthError } from '../../shared/errors.js';
-import { isMethodName, isTopic, methods, type CallResult, type EventPayloads, type Topic } from '../../shared/contract/index.js';
-import type { Handlers } from '../control/handlers.js';
+import { isTopic, type CallResult, type EventPayloads, type Topic } from '../../shared/contract/index.js';
+import { callMethod, type Handlers } from '../control/index.js';
 
 import { CALL_CHANNEL, EVENT_CHANNEL, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL } from './ipc-channels.js';
 
@@ -43,16 +43,8 @@ export function registerIpcBridge(ipcMain: IpcMainLike, { handlers, events, isTr
   const subscriptions = new Map<string, () => void>();
 
   ipcMain.handle(CALL_CHANNEL, async (event, method, input): Promise<CallResult<unknown>> => {
-    try {
-      if (!isTrustedSender(event)) throw new BerthError('FORBIDDEN', 'IPC call from a frame that is not Berth’s window');
-      if (typeof method !== 'string' || !isMethodName(method)) throw new BerthError('BAD_INPUT', `no method "${String(method)}"`);
-      const parsed = methods[method].input.safeParse(input ?? {});
-      if (!parsed.success) throw new BerthError('BAD_INPUT', `${method}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`);
-      return { ok: true, result: await (handlers[method] as (i: unknown) => Promise<unknown>)(parsed.data) };
-    } catch (err) {
-      const e = err instanceof BerthError ? err : new BerthError('INTERNAL', err instanceof Error ? err.message : String(err), undefined, false);
-      return { ok: false, error: e.toJSON() };
-    }
+    if (!isTrustedSender(event)) return { ok: false, error: new BerthError('FORBIDDEN', 'IPC call from a frame that is not Berth’s window').toJSON() };
+    return callMethod(handlers, method, input);
   });
 
   ipcMain.on(SUBSCRIBE_CHANNEL, (event, topic) => {

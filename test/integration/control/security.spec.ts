@@ -2,6 +2,7 @@
 // with raw requests and with a real Chromium page served from another origin.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import net from 'node:net';
 import { existsSync, mkdtempSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,12 +25,28 @@ const raw = (port: number, path: string, headers: Record<string, string>, method
     req.end(body);
   });
 
+/** Writes `request` as is on a fresh connection and returns everything the server sent until it closed
+ * or went quiet for `quietMs`. */
+const rawExchange = (port: number, request: string | Buffer, quietMs = 300) =>
+  new Promise<string>((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let got = '';
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => (socket.destroy(), resolve(got));
+    const quiet = () => (clearTimeout(timer), (timer = setTimeout(done, quietMs)));
+    socket.on('data', (d) => ((got += d.toString('latin1')), quiet()));
+    socket.on('close', () => (clearTimeout(timer), resolve(got)));
+    socket.on('error', reject);
+    socket.write(request, quiet);
+  });
+
 describe('control API security', () => {
   let engine: BerthEngine;
   let control: ControlServer;
   let port: number;
   let listenerPort: number;
   let dir: string;
+  const faults: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-sec-'));
@@ -37,7 +54,7 @@ describe('control API security', () => {
     const config = configSchema.parse({ loadBalancers: [{ name: 'web', listeners: [{ port: listenerPort, protocol: 'HTTP', defaultAction: { fixedResponse: { statusCode: 200, messageBody: 'ok' } } }] }] });
     engine = new BerthEngine({ config, dataDir: dir, discovery: false });
     await engine.start();
-    control = await startControl(engine, { dataDir: dir });
+    control = await startControl(engine, { dataDir: dir, log: (line) => faults.push(line) });
     port = Number(new URL(control.url).port);
   });
   afterAll(async () => {
@@ -90,6 +107,90 @@ describe('control API security', () => {
     expect(form.status).toBe(415);
     expect((await raw(port, '/api/pauseAll', { host, authorization: auth }, 'GET')).status).toBe(405);
     expect(engine.getState().paused).toBe(false);
+  });
+
+  it('every answer carries the security headers: pages, files, API answers and refusals', async () => {
+    const host = `127.0.0.1:${port}`;
+    const answers = [
+      await fetch(`${control.url}/`),
+      await fetch(`${control.url}/some/route`),
+      await fetch(`${control.url}/missing.js`),
+      await fetch(`${control.url}/api/getState`),
+      await fetch(`${control.url}/api/getState`, { headers: { authorization: `Bearer ${control.token}` } }),
+      await fetch(`${control.url}/%E0%A4%A`),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 404, 401, 200, 400]);
+    const refusals = [await rawExchange(port, `GET / HTTP/1.1\r\nhost: evil.example\r\n\r\n`), await rawExchange(port, `GET / HTTP/1.1\r\nhost: ${host}\r\norigin: http://evil.example\r\n\r\n`)];
+    for (const a of answers) {
+      expect(a.headers.get('content-security-policy'), a.url).toContain("frame-ancestors 'none'");
+      expect(a.headers.get('referrer-policy'), a.url).toBe('no-referrer');
+      expect(a.headers.get('x-content-type-options'), a.url).toBe('nosniff');
+    }
+    for (const r of refusals) {
+      expect(r).toMatch(/^HTTP\/1\.1 403/);
+      expect(r).toMatch(/content-security-policy: [^\r]*frame-ancestors 'none'/i);
+      expect(r).toMatch(/referrer-policy: no-referrer/i);
+    }
+  });
+
+  it('two Host headers, a target that is not a path and bad percent-encoding are 400s; the port keeps serving', async () => {
+    const host = `127.0.0.1:${port}`;
+    faults.length = 0;
+    expect(await rawExchange(port, `GET / HTTP/1.1\r\nhost: ${host}\r\nhost: evil.example\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect(faults.filter((f) => f.includes('more than one Host header'))).toHaveLength(1);
+    expect(await rawExchange(port, `GET http://${host}/ HTTP/1.1\r\nhost: ${host}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    for (const target of ['//a:99999/', '/%E0%A4%A', '/%00', '/..%2f..%2fetc%2fpasswd', `/${'a'.repeat(10_000)}`, '/api/%E0%A4%A']) {
+      const answer = await rawExchange(port, `GET ${target} HTTP/1.1\r\nhost: ${host}\r\n\r\n`);
+      expect(answer, target).toMatch(/^HTTP\/1\.1 (200|400|401|404) /);
+      expect(answer, target).not.toContain('root:');
+    }
+    const upgrade = (target: string, h: string) => `GET ${target} HTTP/1.1\r\nhost: ${h}\r\nconnection: upgrade\r\nupgrade: websocket\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    expect(await rawExchange(port, upgrade('//a:99999/', 'evil.example'))).toMatch(/^HTTP\/1\.1 403/);
+    expect(await rawExchange(port, upgrade('//a:99999/', host))).toMatch(/^HTTP\/1\.1 404/);
+    expect(await rawExchange(port, upgrade('/%E0%A4%A', host))).toMatch(/^HTTP\/1\.1 404/);
+    expect((await raw(port, '/api/getState', { host, authorization: `Bearer ${control.token}` })).status).toBe(200);
+  });
+
+  it('a body over 1 MiB gets a 413 and the connection stays usable; a deep JSON body gets a 400', async () => {
+    const host = `127.0.0.1:${port}`;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; body: string; socket: unknown }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: '/api/explain', method: 'POST', agent, headers: { host, authorization: `Bearer ${control.token}`, 'content-type': 'application/json', ...headers } }, (res) => {
+          let b = '';
+          res.on('data', (d) => (b += d));
+          res.on('end', () => resolve({ status: res.statusCode!, body: b, socket: res.socket }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const big = Buffer.alloc(3 << 20, 0x20);
+    const declared = await post(big);
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body).error.message).toContain('larger than 1 MiB');
+    const chunked = await post(big, { 'transfer-encoding': 'chunked' });
+    expect(chunked.status).toBe(413);
+    const after = await post(JSON.stringify({ method: 'GET', url: `http://127.0.0.1:${listenerPort}/` }));
+    expect(after.status).toBe(200);
+    // The refused bodies were read and dropped: the same connection carried all three requests.
+    expect(after.socket).toBe(declared.socket);
+    expect(chunked.socket).toBe(declared.socket);
+    const deep = await post(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(deep.status).toBe(400);
+    expect(JSON.parse(deep.body).error.message).toContain('nested more than');
+    agent.destroy();
+  });
+
+  it('an event stream whose first message is not {"token": …} is closed with a reason', async () => {
+    for (const message of ['null', '5', '"x"', '[]', '{"token": 5}', '{"token": null}', Buffer.from([1, 2, 3])]) {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/events`);
+      await new Promise((r) => ws.once('open', r));
+      ws.send(message);
+      const [code, reason] = await new Promise<[number, string]>((r) => ws.once('close', (c, why) => r([c, why.toString()])));
+      expect(code, String(message)).toBe(4400);
+      expect(reason).toContain('{"token"');
+    }
+    expect((await raw(port, '/api/getState', { host: `127.0.0.1:${port}`, authorization: `Bearer ${control.token}` })).status).toBe(200);
   });
 
   it('closes an event stream that does not authenticate first', async () => {
