@@ -3,6 +3,7 @@
 // call and encode.
 import { BerthError } from '../../shared/errors.js';
 import type { MethodInput, MethodName, MethodOutput, ExplainResult, UpdateConfigResult } from '../../shared/contract/index.js';
+import { bareHost } from '../../shared/contract/target-host.js';
 import { compileRules } from '../../shared/rules/index.js';
 import type { BerthEngine } from '../engine/index.js';
 import { updateConfigFile } from '../config/write-config.js';
@@ -45,7 +46,8 @@ export function createHandlers({ engine, configFile, trustEnvironment = systemTr
       await engine.pauseAll(paused);
       return { ok: true as const };
     },
-    registerTarget: async ({ targetGroup, host, port }) => {
+    registerTarget: async ({ targetGroup, host: given, port }) => {
+      const host = bareHost(given);
       const id = `${host.includes(':') ? `[${host}]` : host}:${port}`;
       engine.registerTarget(targetGroup, { id, host, port, source: 'api' });
       return { ok: true as const, id };
@@ -59,7 +61,10 @@ export function createHandlers({ engine, configFile, trustEnvironment = systemTr
       const result = await updateConfigFile(configFile, config as never);
       if (!result.ok) return { ok: false, problems: result.problems.map((p) => ({ path: p.path, line: p.line, column: p.column, message: p.message })) };
       await engine.replaceConfig(result.config);
-      return { ok: true, problems: [] };
+      const failedListeners = engine
+        .getState()
+        .loadBalancers.flatMap((lb) => lb.listeners.filter((l) => l.status === 'error').map((l) => ({ loadBalancer: lb.name, listener: l.id, message: l.error ?? 'not running' })));
+      return { ok: true, problems: [], ...(failedListeners.length ? { failedListeners } : {}) };
     },
     getMetrics: async ({ windowSeconds }) => {
       const state = engine.getState();

@@ -7,6 +7,7 @@ import type { Explanation } from '../rules/index.js';
 import type { BerthErrorData } from '../errors.js';
 import { dockerSelectorSchema } from '../model/target-group.js';
 import type { CertificatesResult, ImportConfigResult, TrustCaResult } from './certificate-views.js';
+import { targetHostSchema } from './target-host.js';
 
 const name = z.string().min(1).max(64);
 const trafficFilter = {
@@ -55,7 +56,16 @@ export interface ExplainResult {
 export interface UpdateConfigResult {
   ok: boolean;
   problems: { path: string; line: number; column: number; message: string }[];
+  /** Saved and applied, yet these listeners are not running (a port in use, no permission, …), as
+   * `berth up` reports them; absent when every listener runs. */
+  failedListeners?: { loadBalancer: string; listener: string; message: string }[];
 }
+
+/** A config is a mapping (berth.yaml's top level); null, a list, a number or a string is refused
+ * before anything is written. */
+const configMapping = z.record(z.string(), z.unknown(), {
+  error: (issue) => `must be a mapping of berth.yaml's keys (loadBalancers, targetGroups), not ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'a list' : typeof issue.input}`,
+});
 
 export interface MethodSpec<I extends z.ZodType, O> {
   input: I;
@@ -95,7 +105,7 @@ export const methods = {
   ),
   pauseAll: method<{ ok: true }>()(z.strictObject({ paused: z.boolean() }), 'Pause or resume all listeners.', false),
   registerTarget: method<{ ok: true; id: string }>()(
-    z.strictObject({ targetGroup: name, host: z.string().min(1).max(255), port: z.number().int().min(1).max(65535) }),
+    z.strictObject({ targetGroup: name, host: targetHostSchema, port: z.number().int().min(1).max(65535) }),
     'Register a static host:port target in a group.',
     false,
   ),
@@ -105,7 +115,7 @@ export const methods = {
     false,
   ),
   updateConfig: method<UpdateConfigResult>()(
-    z.strictObject({ config: z.unknown() }),
+    z.strictObject({ config: configMapping }),
     'Replace the config: validated, written to berth.yaml atomically keeping comments, applied without restarting other listeners. An invalid one changes nothing.',
     false,
   ),

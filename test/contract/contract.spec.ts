@@ -158,6 +158,18 @@ for (const transport of ['in-process', 'http', 'ipc'] as const) {
       expect(t?.health ?? 'gone').toMatch(/draining|gone/);
     });
 
+    it('registerTarget takes only a valid host and a port 1-65535; an IPv6 target gets a bracketed id', async () => {
+      const refused: [string, number][] = [['', 80], ['a b', 80], ['http://x', 80], ['1.2.3.256', 80], ['[::1', 80], ['x:80', 80], ['-bad.example', 80], ['a'.repeat(64), 80], ['::g', 80], ['127.0.0.1', 0], ['127.0.0.1', 65536]];
+      for (const [host, port] of refused) {
+        await expect(f.client.call('registerTarget', { targetGroup: 'api', host, port }), `${host}:${port}`).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(host === '127.0.0.1' ? /port/ : /host/) });
+      }
+      expect((await f.client.call('getState', {})).targetGroups[0]!.targets.map((t) => t.id)).not.toContain('x:80:80');
+      for (const [host, id] of [['[::1]', '[::1]:9'], ['::1', '[::1]:9'], ['api.internal', 'api.internal:9'], ['10.0.0.1', '10.0.0.1:9']] as const) {
+        expect((await f.client.call('registerTarget', { targetGroup: 'api', host, port: 9 })).id, host).toBe(id);
+        await f.client.call('deregisterTarget', { targetGroup: 'api', id });
+      }
+    });
+
     it('updateConfig: every invalid update is refused with its field path and the file is untouched', async () => {
       const before = readFileSync(f.file, 'utf8');
       const current = (await f.client.call('getState', {})).config;
@@ -174,10 +186,47 @@ for (const transport of ['in-process', 'http', 'ipc'] as const) {
         ['loadBalancers[0].surprise', (c) => ({ ...c, loadBalancers: [{ ...c.loadBalancers[0], surprise: true }] })],
       ];
       for (const [path, mutate] of bad) {
-        const result = await f.client.call('updateConfig', { config: mutate(structuredClone(current)) });
+        const result = await f.client.call('updateConfig', { config: mutate(structuredClone(current)) as Record<string, unknown> });
         expect(result.ok, path).toBe(false);
         expect(result.problems.map((p) => p.path), path).toContain(path);
         expect(readFileSync(f.file, 'utf8')).toBe(before);
+      }
+    });
+
+    it('updateConfig: what is not a mapping is refused as BAD_INPUT naming config, and berth.yaml is untouched', async () => {
+      const before = readFileSync(f.file, 'utf8');
+      for (const [config, said] of [[null, 'not null'], [[], 'not a list'], [5, 'not number'], ['loadBalancers: []', 'not string']] as const) {
+        await expect(f.client.call('updateConfig', { config } as never), JSON.stringify(config)).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(new RegExp(`^updateConfig: config: must be a mapping.*${said}`)) });
+        expect(readFileSync(f.file, 'utf8')).toBe(before);
+      }
+      expect((await f.client.call('getState', {})).loadBalancers[0]!.listeners[0]!.status).toBe('ok');
+    });
+
+    it('an input nested deeper than any method takes is BAD_INPUT, on every transport', async () => {
+      let deep: unknown = {};
+      // Deep enough to be refused, shallow enough for the client side to serialise it (HTTP, IPC).
+      for (let i = 0; i < 1000; i++) deep = { a: deep };
+      const before = readFileSync(f.file, 'utf8');
+      await expect(f.client.call('updateConfig', { config: { loadBalancers: [deep] } } as never)).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('nested more than') });
+      await expect(f.client.call('explain', deep as never)).rejects.toMatchObject({ code: 'BAD_INPUT' });
+      expect(readFileSync(f.file, 'utf8')).toBe(before);
+    });
+
+    it('updateConfig: a listener that cannot bind is named in the answer with the reason; the others keep running', async () => {
+      const taken = http.createServer();
+      await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+      const busyPort = (taken.address() as { port: number }).port;
+      const config = (await f.client.call('getState', {})).config;
+      const original = structuredClone(config);
+      config.loadBalancers[0]!.listeners.push({ ...structuredClone(config.loadBalancers[0]!.listeners[0]!), port: busyPort, rules: [] });
+      try {
+        const result = await f.client.call('updateConfig', { config });
+        expect(result.ok).toBe(true);
+        expect(result.failedListeners).toEqual([{ loadBalancer: 'web', listener: `${busyPort}/HTTP`, message: expect.stringMatching(/in use/) }]);
+        expect((await fetch(`http://127.0.0.1:${f.port}/nothing`)).status).toBe(404);
+      } finally {
+        expect(await f.client.call('updateConfig', { config: original })).toEqual({ ok: true, problems: [] });
+        taken.close();
       }
     });
 
@@ -315,7 +364,8 @@ describe('IPC bridge refusals', () => {
     const own = fakeIpcPair('file:///app/index.html', 1);
     registerIpcBridge(own.ipcMain, { handlers: createHandlers({ engine }), events: inProcessClient(engine), isTrustedSender: trusted });
     const api = createPreloadApi(own.ipcRenderer);
-    await expect(api.call('dropTables' as never, {} as never)).rejects.toMatchObject({ name: 'BerthError', code: 'BAD_INPUT' });
+    // An unknown method is NOT_FOUND on every transport (HTTP answers it with a 404).
+    await expect(api.call('dropTables' as never, {} as never)).rejects.toMatchObject({ name: 'BerthError', code: 'NOT_FOUND' });
     await expect(api.call('pauseAll', { paused: 'yes' } as never)).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('paused') });
     expect((await api.call('getState', {})).mode).toBe('zero-config');
     await engine.stop();

@@ -22,10 +22,13 @@ export function EditScreen() {
     try {
       const result = await client.call('updateConfig', { config: compactConfig(parsed.data) });
       if (!result.ok) return errorsAt(result.problems.map((p) => ({ path: parsePath(p.path), message: `${p.message} (berth.yaml line ${p.line})` })), edit.at);
+      await engine.refresh();
+      // Saved and applied, yet a listener did not start (a port in use): said where the save is.
+      const failed = result.failedListeners ?? [];
+      if (failed.length > 0) return { '': `Saved, but not running: ${failed.map((l) => `${l.loadBalancer} ${l.listener}: ${l.message}`).join('; ')}` };
     } catch (err) {
       return { '': err instanceof Error ? err.message : String(err) };
     }
-    await engine.refresh();
     return undefined;
   };
   return <WithEngineState>{(state) => <EditView state={state} apply={apply} />}</WithEngineState>;
