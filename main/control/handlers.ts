@@ -73,10 +73,10 @@ export function createHandlers({ engine, configFile, trustEnvironment = systemTr
       const groupInFlight = new Map(state.targetGroups.map((g) => [g.name, g.targets.reduce((n, t) => n + t.inFlight, 0)] as const));
       return engine.recorder.metrics(windowSeconds ?? 300).map((m) => ({ ...m, inFlight: (m.target ? inFlight.get(`${m.targetGroup}\u0000${m.target}`) : groupInFlight.get(m.targetGroup)) ?? 0 }));
     },
-    exportTraffic: async ({ format, limit, ...query }) => {
+    exportTraffic: async ({ format, limit, keepSecrets, ...query }) => {
       const records = engine.recorder.recent(limit ?? engine.recorder.capacity, query, true);
       return format === 'har'
-        ? { text: JSON.stringify(toHar(records), null, 2), contentType: 'application/json' }
+        ? { text: JSON.stringify(toHar(records, { keepSecrets: keepSecrets === true }), null, 2), contentType: 'application/json' }
         : { text: toAccessLog(records), contentType: 'text/plain' };
     },
     exportConfig: async ({ format, syntax }) => {

@@ -125,8 +125,14 @@ export const methods = {
     true,
   ),
   exportTraffic: method<{ text: string; contentType: string }>()(
-    z.strictObject({ format: z.enum(['har', 'access-log']), limit: z.number().int().min(1).max(10_000).optional(), ...trafficFilter }),
-    'Recorded traffic as HAR 1.2 or AWS ALB access-log lines.',
+    z.strictObject({
+      format: z.enum(['har', 'access-log']),
+      limit: z.number().int().min(1).max(10_000).optional(),
+      // Off unless asked: a shared HAR file must not carry a login.
+      keepSecrets: z.boolean().optional(),
+      ...trafficFilter,
+    }),
+    'Recorded traffic as HAR 1.2 or AWS ALB access-log lines. Authorization, Proxy-Authorization, Cookie and Set-Cookie values read [redacted] unless keepSecrets is true (access-log lines carry none of them).',
     true,
   ),
   exportConfig: method<{ text: string; warnings: string[]; ecs?: string }>()(

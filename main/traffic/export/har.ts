@@ -1,6 +1,8 @@
 // Recorded traffic as HAR 1.2, for browsers' and proxies' tools. Bodies are kept only when the
 // listener's `capture.bodyBytes` asks for them; otherwise content sizes are byte counts and text is empty.
+// Credentials and cookies are redacted unless the caller asks to keep them (secret-headers.ts).
 import type { CapturedBody, TrafficRecord } from '../../../shared/model/index.js';
+import { redactSecrets } from './secret-headers.js';
 
 type Headers = Record<string, string | string[]> | undefined;
 
@@ -28,7 +30,14 @@ function postData(r: TrafficRecord): { postData?: { mimeType: string; text: stri
   return { postData: { mimeType, text: body.data, ...(notes.length ? { comment: notes.join(', ') } : {}) } };
 }
 
-export function toHar(records: readonly TrafficRecord[], creator = { name: 'Berth', version: '0.1.0' }) {
+export interface HarOptions {
+  /** Keep Authorization, Proxy-Authorization, Cookie and Set-Cookie values (default: `[redacted]`). */
+  keepSecrets?: boolean;
+  creator?: { name: string; version: string };
+}
+
+export function toHar(records: readonly TrafficRecord[], { keepSecrets = false, creator = { name: 'Berth', version: '0.1.0' } }: HarOptions = {}) {
+  const headersOf = keepSecrets ? (h: Headers) => h : redactSecrets;
   return {
     log: {
       version: '1.2',
@@ -49,13 +58,13 @@ export function toHar(records: readonly TrafficRecord[], creator = { name: 'Bert
           return {
             startedDateTime: new Date(r.startedAt).toISOString(),
             time: r.durationMs,
-            request: { method: r.method ?? 'GET', url, httpVersion: 'HTTP/1.1', cookies: [], headers: harHeaders(r.requestHeaders), queryString: queryList(r.query), ...postData(r), headersSize: -1, bodySize: bodySize(r.requestBody) },
+            request: { method: r.method ?? 'GET', url, httpVersion: 'HTTP/1.1', cookies: [], headers: harHeaders(headersOf(r.requestHeaders)), queryString: queryList(r.query), ...postData(r), headersSize: -1, bodySize: bodySize(r.requestBody) },
             response: {
               status: r.status ?? 0,
               statusText: '',
               httpVersion: 'HTTP/1.1',
               cookies: [],
-              headers: harHeaders(r.responseHeaders),
+              headers: harHeaders(headersOf(r.responseHeaders)),
               content: {
                 size: r.bytesOut,
                 mimeType: header(r.responseHeaders, 'content-type') ?? 'x-unknown',

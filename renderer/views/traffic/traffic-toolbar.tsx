@@ -1,4 +1,5 @@
 // Follow/pause, the HTTP / connections tabs, and the filters (listener, rule, target, status, text).
+import { useState } from 'react';
 import type { TrafficFilter, TrafficKindTab } from './traffic-filter.js';
 
 export interface TrafficOptions {
@@ -16,7 +17,8 @@ export interface TrafficToolbarProps {
   shown: number;
   waiting: number;
   dropped: number;
-  onExportHar: () => void;
+  /** `keepSecrets`: the user ticked the box to keep credentials and cookies in the file. */
+  onExportHar: (keepSecrets: boolean) => void;
   exporting: boolean;
 }
 
@@ -28,6 +30,7 @@ const TABS: [TrafficKindTab, string][] = [
 
 export function TrafficToolbar({ filter, onFilter, follow, onFollow, options, shown, waiting, dropped, onExportHar, exporting }: TrafficToolbarProps) {
   const set = (patch: Partial<TrafficFilter>) => onFilter({ ...filter, ...patch });
+  const [keepSecrets, setKeepSecrets] = useState(false);
   const select = (label: string, key: 'listener' | 'rule' | 'target' | 'statusClass', all: string, values: string[]) => (
     <select aria-label={label} value={filter[key] ?? ''} onChange={(e) => set({ [key]: e.target.value || undefined })}>
       <option value="">{all}</option>
@@ -56,7 +59,10 @@ export function TrafficToolbar({ filter, onFilter, follow, onFollow, options, sh
           {shown} shown
         </span>
         {dropped ? <span className="pill warn" title="The page fell behind and Berth skipped these records rather than hold them">{dropped} skipped</span> : null}
-        <button type="button" onClick={onExportHar} disabled={exporting}>
+        <label className="muted" title="Authorization, Proxy-Authorization, Cookie and Set-Cookie values are written as [redacted] unless this is ticked">
+          <input type="checkbox" checked={keepSecrets} onChange={(e) => setKeepSecrets(e.target.checked)} /> keep credentials
+        </label>
+        <button type="button" onClick={() => onExportHar(keepSecrets)} disabled={exporting}>
           {exporting ? 'Exporting…' : 'Export HAR'}
         </button>
       </div>

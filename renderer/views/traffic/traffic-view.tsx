@@ -17,12 +17,12 @@ export function TrafficScreen() {
   const { state } = useEngine();
   const [exportError, setExportError] = useState<string>();
   const [exporting, setExporting] = useState(false);
-  const exportHar = async (filter: TrafficFilter) => {
+  const exportHar = async (filter: TrafficFilter, keepSecrets: boolean) => {
     setExporting(true);
     setExportError(undefined);
     try {
       const { listener, rule, target, text, statusClass } = filter;
-      const har = await client.call('exportTraffic', { format: 'har', listener, rule, target, text, statusClass: statusClass as MethodInput<'exportTraffic'>['statusClass'] });
+      const har = await client.call('exportTraffic', { format: 'har', keepSecrets, listener, rule, target, text, statusClass: statusClass as MethodInput<'exportTraffic'>['statusClass'] });
       saveFile(`berth-${new Date().toISOString().replace(/[:.]/g, '-')}.har`, har.text, har.contentType);
     } catch (err) {
       setExportError(err instanceof Error ? err.message : String(err));
@@ -39,7 +39,7 @@ export function TrafficScreen() {
         records={traffic.records}
         dropped={traffic.dropped}
         state={state}
-        onExportHar={(f) => void exportHar(f)}
+        onExportHar={(f, keepSecrets) => void exportHar(f, keepSecrets)}
         exporting={exporting}
         loadDetail={(id) => client.call('getRequest', { id }).catch(() => undefined)}
       />
@@ -51,7 +51,7 @@ export interface TrafficViewProps {
   records: readonly TrafficRecord[];
   dropped?: number;
   state?: EngineState | undefined;
-  onExportHar?: (filter: TrafficFilter) => void;
+  onExportHar?: (filter: TrafficFilter, keepSecrets: boolean) => void;
   exporting?: boolean;
   loadDetail?: (id: number) => Promise<TrafficRecord | undefined>;
 }
@@ -113,7 +113,7 @@ export function TrafficView({ records, dropped = 0, state, onExportHar, exportin
         shown={rows.length}
         waiting={waiting}
         dropped={dropped}
-        onExportHar={() => onExportHar?.(filter)}
+        onExportHar={(keepSecrets) => onExportHar?.(filter, keepSecrets)}
         exporting={exporting}
       />
       <div className={`traffic-body${filter.kind === 'l4' ? ' l4' : ''}`}>

@@ -1,6 +1,6 @@
 // The HTTP target the Docker tests run in containers (`node /srv/http-echo.js`): it echoes each
 // request as JSON so a test can see which container answered and what the load balancer forwarded,
-// and offers switches (health, slowness, status codes, WebSocket echo) to drive target behaviour.
+// and offers switches (health, slowness, status codes, cookies, WebSocket echo) to drive target behaviour.
 // Plain Node, no dependencies: the test image holds only busybox and node.
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
@@ -39,6 +39,12 @@ function route(url, method, echo, res) {
   if (url.pathname === '/__slow') {
     const ms = Math.max(0, Number(url.searchParams.get('ms')) || 0);
     return void setTimeout(() => send(res, 200, echo), ms);
+  }
+  if (url.pathname === '/__set-cookie') {
+    // Two cookies, as a login answer sets them, for the tests of what exports keep.
+    const value = url.searchParams.get('value') || 's3t-c00kie-from-target';
+    res.setHeader('set-cookie', [`session=${value}; HttpOnly`, `theme=${value}-2`]);
+    return send(res, 200, echo);
   }
   const status = /^\/__status\/(\d{3})$/.exec(url.pathname);
   if (status) return send(res, Number(status[1]), echo);

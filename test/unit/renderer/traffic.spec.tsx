@@ -106,6 +106,11 @@ describe('traffic', () => {
     fireEvent.change(screen.getByRole('combobox', { name: 'status' }), { target: { value: '5xx' } });
     fireEvent.click(screen.getByRole('button', { name: 'Export HAR' }));
     await waitFor(() => expect(click).toHaveBeenCalled());
-    expect(c.callsOf('exportTraffic')[0]).toMatchObject({ format: 'har', statusClass: '5xx' });
+    expect(c.callsOf('exportTraffic')[0]).toMatchObject({ format: 'har', statusClass: '5xx', keepSecrets: false });
+    // Credentials stay out of the file unless the box is ticked.
+    fireEvent.click(screen.getByRole('checkbox', { name: /keep credentials/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Export HAR' }));
+    await waitFor(() => expect(c.callsOf('exportTraffic')).toHaveLength(2));
+    expect(c.callsOf('exportTraffic')[1]).toMatchObject({ format: 'har', keepSecrets: true });
   });
 });
