@@ -1,7 +1,7 @@
 // Responses Berth itself generates when it cannot serve a request: small, saying what happened and
 // where (listener, rule, target), with `x-berth-error: <CODE>` for tools and `Server: berth`.
-import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { isHttp2Response, type ClientResponse } from './client-messages.js';
 import { writeOwnHead } from './own-head.js';
 
 export type TrafficErrorCode =
@@ -108,7 +108,7 @@ function body(code: TrafficErrorCode, detail: string): { status: number; text: s
 }
 
 /** `close` ends the connection after the answer: used when the request's framing is in doubt. */
-export function sendError(res: ServerResponse, code: TrafficErrorCode, detail: string, close = false): void {
+export function sendError(res: ClientResponse, code: TrafficErrorCode, detail: string, close = false): void {
   if (res.headersSent || res.destroyed) {
     res.destroy();
     return;
@@ -116,7 +116,8 @@ export function sendError(res: ServerResponse, code: TrafficErrorCode, detail: s
   const { status, text } = body(code, detail);
   const headers = ['content-type', 'text/plain; charset=utf-8', 'content-length', String(Buffer.byteLength(text)), 'server', 'berth', 'x-berth-error', code];
   if (status === 405) headers.push('allow', ALLOWED_METHODS);
-  if (close) headers.push('connection', 'close');
+  // HTTP/2 has no Connection header: one stream's doubt does not concern the others.
+  if (close && !isHttp2Response(res)) headers.push('connection', 'close');
   writeOwnHead(res, status, headers);
   res.end(text);
 }

@@ -2,12 +2,14 @@
 // response bytes go straight to the client without an intermediate stream), error answers, and its
 // traffic record. Everything per request lives on this one object: no per-request closures.
 import { ServerResponse, type IncomingMessage } from 'node:http';
+import { Http2ServerRequest, Http2ServerResponse, type Http2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Capture } from '../../shared/model/index.js';
 import type { RuleRequest, MatchedRule } from '../../shared/rules/index.js';
 import { BodyCapture } from '../traffic/body-capture.js';
 import { packHeaders, type RecordDetail } from '../traffic/recorder.js';
 import type { ActionPlan } from './action-plans.js';
+import { distinctHeaders, writeHead, type ClientRequest } from './client-messages.js';
 import { sendError, upstreamErrorCode, errorStatus, type TrafficErrorCode } from './error-responses.js';
 import { addForwardingHeaders, type ForwardingPolicy } from './forwarding-headers.js';
 import { dropConnectionOptions, HOP_BY_HOP } from './hop-by-hop.js';
@@ -46,6 +48,8 @@ export interface ConnectionState {
   lastActive: number;
   /** Upgraded (WebSocket): the WebSocket proxy's own idle timeout governs it now. */
   upgraded: boolean;
+  /** An HTTP/2 connection: its session (`socket` is then the session's socket proxy). */
+  session?: Http2Session;
 }
 
 /** Node builds this instead of a plain ServerResponse, so events can find their exchange. */
@@ -55,13 +59,21 @@ export class BerthResponse<Request extends IncomingMessage = IncomingMessage> ex
   ownHeaders: readonly string[] | undefined;
 }
 
+/** The same for a request that came over HTTP/2. */
+export class BerthHttp2Response extends Http2ServerResponse implements OwnHeadRecord {
+  exchange: Exchange | undefined;
+  ownHeaders: readonly string[] | undefined;
+}
+
+export type ExchangeResponse = BerthResponse | BerthHttp2Response;
+
 const CLIENT_CLOSED = Object.assign(new Error('the client closed the connection'), { code: 'CLIENT_CLOSED' });
 const DEREGISTERED = Object.assign(new Error('the deregistration delay ended'), { code: 'TARGET_DEREGISTERED' });
 
-function onResponseClose(this: BerthResponse): void {
+function onResponseClose(this: ExchangeResponse): void {
   this.exchange?.closed();
 }
-function onResponseDrain(this: BerthResponse): void {
+function onResponseDrain(this: ExchangeResponse): void {
   this.exchange?.drained();
 }
 
@@ -89,14 +101,19 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
   private responseHeaders: string[] | undefined;
   private requestBody: BodyCapture | undefined;
   private responseBody: BodyCapture | undefined;
+  /** HTTP/2 streams share their connection's byte counters: these bodies' bytes are counted instead. */
+  private readonly http2: boolean;
+  private bodyIn = 0;
+  private bodyOut = 0;
 
   constructor(
     private readonly ctx: ListenerContext,
-    private readonly req: IncomingMessage,
-    private readonly res: BerthResponse,
+    private readonly req: ClientRequest,
+    private readonly res: ExchangeResponse,
     readonly head: RequestHead,
     private readonly conn: ConnectionState,
   ) {
+    this.http2 = req instanceof Http2ServerRequest;
     this.method = req.method ?? 'GET';
     this.host = head.routingHost;
     this.path = head.path;
@@ -110,7 +127,7 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
 
   /** Rules on http-header read repeated headers separately and in order; built only if asked. */
   get headers(): Record<string, string[] | undefined> {
-    return this.req.headersDistinct;
+    return distinctHeaders(this.req);
   }
 
   /** Answers with a Berth error; `close` ends the connection when the request framing is in doubt. */
@@ -130,7 +147,7 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
     chosen.group.begin(chosen.target, this);
     this.traceRoot = addForwardingHeaders(this.head, ctx.policy, this.sourceIp, this.startedAt);
     const pool = (this.upstream = ctx.pools.get(chosen.target, chosen.group.config.protocol === 'HTTPS'));
-    if (ctx.capture.bodyBytes > 0 && this.head.hasBody) this.tapRequestBody(ctx.capture.bodyBytes);
+    if (this.head.hasBody && (ctx.capture.bodyBytes > 0 || this.http2)) this.tapRequestBody(ctx.capture.bodyBytes);
     try {
       pool.dispatch(this, this.method, this.head.target, this.head.headers, this.head.hasBody ? this.req : null, ctx.idleTimeoutMs);
     } catch (err) {
@@ -177,7 +194,7 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
     if (cookies) for (const c of cookies) out.push('set-cookie', c);
     const own = this.setCookies!;
     for (let i = 0; i < own.length; i++) out.push('set-cookie', own[i]!);
-    this.res.writeHead(statusCode, statusText, out);
+    writeHead(this.res, statusCode, out, statusText);
     // Kept as sent (the same list, no copy); turned into an object only when someone reads it.
     if (this.ctx.capture.headers) this.responseHeaders = out;
     if (this.ctx.capture.bodyBytes > 0) this.responseBody = new BodyCapture(this.ctx.capture.bodyBytes);
@@ -185,7 +202,8 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
 
   onUpstreamData(chunk: Buffer): boolean {
     this.responseBody?.add(chunk);
-    if (this.res.write(chunk)) return true;
+    this.bodyOut += chunk.length;
+    if ((this.res as ServerResponse).write(chunk)) return true;
     this.res.once('drain', onResponseDrain);
     return false;
   }
@@ -245,9 +263,12 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
   /** Sees the request body's chunks as the upstream client reads them: paused first, so adding a
    * 'data' listener does not start the flow before the client takes the stream (it resumes it). */
   private tapRequestBody(limit: number): void {
-    const capture = (this.requestBody = new BodyCapture(limit));
+    const capture = limit > 0 ? (this.requestBody = new BodyCapture(limit)) : undefined;
     this.req.pause();
-    this.req.on('data', (chunk: Buffer) => capture.add(chunk));
+    this.req.on('data', (chunk: Buffer) => {
+      capture?.add(chunk);
+      this.bodyIn += chunk.length;
+    });
   }
 
   private detail(): RecordDetail | undefined {
@@ -279,8 +300,9 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
   private record(): void {
     const conn = this.conn;
     const socket = conn.socket;
-    const read = socket.bytesRead;
-    const written = socket.bytesWritten;
+    const http2 = this.http2;
+    const read = http2 ? conn.read + this.bodyIn + headerBytes(this.req.rawHeaders) : socket.bytesRead;
+    const written = http2 ? conn.written + this.bodyOut + (this.responseHeaders ? headerBytes(this.responseHeaders) : 0) : socket.bytesWritten;
     const ctx = this.ctx;
     ctx.recorder.record({
       id: ctx.recorder.nextId(),
@@ -293,6 +315,7 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
       target: this.target?.id,
       client: this.sourceIp,
       method: this.method,
+      protocol: http2 ? 'HTTP/2.0' : this.req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${this.req.httpVersion}`,
       host: this.host,
       path: this.path,
       query: this.query || undefined,
@@ -307,9 +330,17 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
       error: this.error,
       traceId: this.traceRoot,
     }, this.detail());
+    if (http2) return;
     conn.read = read;
     conn.written = written;
   }
+}
+
+/** An HTTP/2 stream's header block, uncompressed (HPACK makes the wire size smaller and unknowable here). */
+function headerBytes(flat: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < flat.length; i++) n += flat[i]!.length;
+  return n + 2 * flat.length;
 }
 
 function describeUpstream(code: TrafficErrorCode, target: ForwardTarget, group: string, idleMs: number, err: Error): string {

@@ -1,8 +1,8 @@
 // The fixed-response action (elbv2-model.md 3.4): status, content type and body, rendered once per
 // config so answering costs a header write and one buffer.
-import type { ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { FixedResponseAction } from '../../shared/model/index.js';
+import type { ClientResponse } from './client-messages.js';
 import { writeOwnHead } from './own-head.js';
 
 // AWS leaves the content type of a body-less config unverified; plain text is the harmless reading.
@@ -20,7 +20,7 @@ export class FixedResponsePlan {
     this.headers = ['content-type', action.contentType ?? DEFAULT_CONTENT_TYPE, 'content-length', String(this.body.length), 'server', 'berth'];
   }
 
-  send(res: ServerResponse): void {
+  send(res: ClientResponse): void {
     writeOwnHead(res, this.status, this.headers);
     res.end(this.body);
   }

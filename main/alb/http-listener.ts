@@ -2,18 +2,21 @@
 // each request through the listener's compiled rules, and runs the matched action. Rules change live
 // (update) without rebinding; disabling closes the port. One request's failure never escapes it.
 import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as https from 'node:https';
+import type { Http2SecureServer, Http2ServerRequest, Http2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Listener, LoadBalancer } from '../../shared/model/index.js';
 import { BerthError, listenerBindError } from '../../shared/errors.js';
 import { compileRules, hostName, type Explanation, type RuleMatcher, type RuleRequest } from '../../shared/rules/index.js';
 import { compileAction, type ActionPlan } from './action-plans.js';
+import { isHttp2Request, type ClientRequest, type ClientResponse } from './client-messages.js';
 import { writeRawError, type TrafficErrorCode } from './error-responses.js';
-import { BerthResponse, Exchange, type ConnectionState, type ListenerContext } from './exchange.js';
+import { BerthResponse, Exchange, type ConnectionState, type ExchangeResponse, type ListenerContext } from './exchange.js';
 import { addForwardingHeaders } from './forwarding-headers.js';
 import type { TargetGroupResolver, TrafficSink } from './listener-dependencies.js';
 import { RequestHead } from './request-head.js';
+import { createSecureServer } from './secure-server.js';
 import { selectTarget } from './target-selection.js';
 import { UpstreamPools } from './upstream/index.js';
 import { WebSocketProxy, WebSocketSession, type UpgradeRequest } from './websocket-proxy.js';
@@ -23,7 +26,8 @@ export interface HttpListenerOptions {
   loadBalancer: LoadBalancer;
   resolveTargetGroup: TargetGroupResolver;
   recorder: TrafficSink;
-  /** HTTPS listeners: the TLS server options (`{ SNICallback, key, cert }`); only the socket differs. */
+  /** HTTPS listeners: the TLS server options (`{ SNICallback, key, cert }`). The server then speaks
+   * HTTP/2 as well, by ALPN, unless the load balancer's `http2Enabled` is off. */
   tls?: https.ServerOptions;
   /** Time a target has to accept a connection; AWS's 10 s unless a test shortens it. */
   connectTimeoutMs?: number;
@@ -39,7 +43,7 @@ interface Routing {
 export class HttpListener {
   readonly id: string;
   private routing: Routing;
-  private server: http.Server | undefined;
+  private server: http.Server | Http2SecureServer | undefined;
   private readonly pools: UpstreamPools;
   private readonly websockets: WebSocketProxy;
   private readonly connections = new WeakMap<object, ConnectionState>();
@@ -151,7 +155,20 @@ export class HttpListener {
     return { ctx, matcher: compileRules(listener, compileAction) };
   }
 
-  private createServer(): http.Server {
+  private createServer(): http.Server | Http2SecureServer {
+    if (this.options.tls) {
+      const secure = createSecureServer(this.options.tls, () => this.loadBalancer.http2Enabled, this.onRequest);
+      secure.on('secureConnection', this.onConnection);
+      secure.on('session', this.onSession);
+      secure.on('upgrade', this.onUpgrade);
+      secure.on('connect', this.onConnect);
+      secure.on('clientError', this.onClientError);
+      // A broken HTTP/2 session or stream concerns that connection only (Node closes it).
+      secure.on('sessionError', noop);
+      secure.on('streamError', noop);
+      secure.on('error', noop);
+      return secure;
+    }
     const options: http.ServerOptions = {
       ServerResponse: BerthResponse,
       // AWS's idle timeout governs client connections too, enforced by sweepIdle rather than Node's
@@ -159,8 +176,8 @@ export class HttpListener {
       keepAliveTimeout: 0,
       requestTimeout: 0,
     };
-    const server = this.options.tls ? https.createServer({ ...this.options.tls, ...options }, this.onRequest) : http.createServer(options, this.onRequest);
-    server.on(this.options.tls ? 'secureConnection' : 'connection', this.onConnection);
+    const server = http.createServer(options, this.onRequest);
+    server.on('connection', this.onConnection);
     server.on('upgrade', this.onUpgrade);
     server.on('connect', this.onConnect);
     server.on('clientError', this.onClientError);
@@ -180,21 +197,33 @@ export class HttpListener {
     // Connections finishing their last response become idle: close them as they do, until the
     // drain time is up, then cut whatever is left.
     const deadline = Date.now() + (this.options.drainTimeoutMs ?? 2000);
-    server.closeIdleConnections();
-    const sweep = setInterval(() => {
-      server.closeIdleConnections();
-      if (Date.now() >= deadline) server.closeAllConnections();
-    }, 25);
+    const drain = server instanceof http.Server ? () => drainHttp(server, deadline) : () => this.drainSecure(deadline);
+    drain();
+    const sweep = setInterval(drain, 25);
     await closed;
     clearInterval(sweep);
   }
 
-  private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+  /** The secure server's connections, HTTP/2 sessions told to finish their streams and go (GOAWAY). */
+  private drainSecure(deadline: number): void {
+    const late = Date.now() >= deadline;
+    for (const c of this.clients) {
+      if (late) c.socket.destroy();
+      else if (c.session) {
+        if (!c.session.closed) c.session.close();
+      } else if (c.inFlight === 0) c.socket.destroy();
+    }
+  }
+
+  private readonly onRequest = (req: ClientRequest, res: ClientResponse): void => {
     const { ctx, matcher } = this.routing;
     let exchange: Exchange | undefined;
     try {
-      const head = new RequestHead(req);
-      exchange = new Exchange(ctx, req, res as BerthResponse, head, this.connection(req.socket));
+      const http2 = isHttp2Request(req);
+      const head = new RequestHead(req, http2);
+      const conn = http2 ? this.sessionState((req as Http2ServerRequest).stream.session!) : this.connection(req.socket as Socket);
+      exchange = new Exchange(ctx, req, res as ExchangeResponse, head, conn);
+      if (http2 && exchange.method === 'CONNECT') return exchange.fail('METHOD_NOT_ALLOWED', 'CONNECT is not supported: Berth is a load balancer, not a forward proxy');
       const rejected = head.reject(exchange.method);
       if (rejected) return exchange.fail(rejected, head.rejection(rejected), rejected !== 'METHOD_NOT_ALLOWED');
       const rule = matcher.match(exchange);
@@ -266,6 +295,8 @@ export class HttpListener {
 
   /** CONNECT asks for a tunnel, which a load balancer does not offer: a 405 (Node would close silently). */
   private readonly onConnect = (req: http.IncomingMessage, duplex: Duplex): void => {
+    // Over HTTP/2 a CONNECT is a stream with a response like any other request's.
+    if (isHttp2Request(req)) return this.onRequest(req, duplex as unknown as ClientResponse);
     const socket = duplex as Socket;
     socket.on('error', noop);
     const status = writeRawError(socket, 'METHOD_NOT_ALLOWED', `CONNECT is not supported: Berth is a load balancer, not a forward proxy (listener ${this.id})`);
@@ -292,6 +323,8 @@ export class HttpListener {
   }
 
   private readonly onConnection = (socket: Socket): void => {
+    // HTTP/2 connections are followed as sessions (onSession): their requests know the session.
+    if ((socket as Socket & { alpnProtocol?: string | false }).alpnProtocol === 'h2') return;
     const state = this.connection(socket);
     this.clients.add(state);
     socket.once('close', () => this.clients.delete(state));
@@ -316,12 +349,28 @@ export class HttpListener {
     }
   };
 
-  private connection(socket: Socket): ConnectionState {
+  private readonly onSession = (session: Http2Session): void => {
+    const state = this.sessionState(session);
+    this.clients.add(state);
+    session.once('close', () => this.clients.delete(state));
+  };
+
+  /** An HTTP/2 connection's state: its streams count as its requests in flight. */
+  private sessionState(session: Http2Session): ConnectionState {
+    let state = this.connections.get(session);
+    if (!state) {
+      state = this.connection(session.socket as Socket, session);
+      state.session = session;
+    }
+    return state;
+  }
+
+  private connection(socket: Socket, key: object = socket): ConnectionState {
     let state = this.connections.get(socket);
     if (!state) {
       const address = socket.remoteAddress ?? '';
       state = { socket, read: 0, written: 0, clientIp: address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address, inFlight: 0, lastActive: performance.now(), upgraded: false };
-      this.connections.set(socket, state);
+      this.connections.set(key, state);
     }
     return state;
   }
@@ -331,6 +380,11 @@ export class HttpListener {
   }
 }
 
+
+function drainHttp(server: http.Server, deadline: number): void {
+  if (Date.now() >= deadline) server.closeAllConnections();
+  else server.closeIdleConnections();
+}
 
 /** The Host to send for an HTTP/1.0 request that had none: the listener's own address. */
 function fallbackHost(address: string): string {

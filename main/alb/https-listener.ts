@@ -37,7 +37,8 @@ export class HttpsListener {
       await store.init();
       const base = await store.createSecureServerOptions(this.policy);
       // Rule edits change the allowed names; the callback always reads the current policy.
-      const tls = { ...base, ALPNProtocols: ['http/1.1'], SNICallback: (name: string, cb: Parameters<typeof base.SNICallback>[1]) => store.sniCallback(this.policy)(name, cb) };
+      // ALPN (h2 or http/1.1) is chosen per handshake by the listener's server (secure-server.ts).
+      const tls = { ...base, SNICallback: (name: string, cb: Parameters<typeof base.SNICallback>[1]) => store.sniCallback(this.policy)(name, cb) };
       // The same handshake deadline as TLS network listeners, not Node's 120 s.
       this.inner = new HttpListener({ ...this.options, ...this.current, tls: { ...tls, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS } });
     }

@@ -1,8 +1,8 @@
 // The redirect action (elbv2-model.md 3.3): #{protocol}, #{host}, #{port}, #{path} (leading "/"
 // removed) and #{query} copied from the request into a Location; default ports (80 for http, 443
 // for https) are left out of the URL. Templates are split once per config.
-import type { ServerResponse } from 'node:http';
 import type { RedirectAction } from '../../shared/model/index.js';
+import type { ClientResponse } from './client-messages.js';
 import { writeOwnHead } from './own-head.js';
 
 const KEYS = ['protocol', 'host', 'port', 'path', 'query'] as const;
@@ -46,7 +46,7 @@ export class RedirectPlan {
     return `${protocol}://${render(this.host, values)}${defaultPort || port === '' ? '' : `:${port}`}${render(this.path, values)}${query ? `?${query}` : ''}`;
   }
 
-  send(res: ServerResponse, location: string): void {
+  send(res: ClientResponse, location: string): void {
     writeOwnHead(res, this.status, ['location', location, 'content-length', '0', 'server', 'berth']);
     res.end();
   }

@@ -1,7 +1,7 @@
 // One pass over a request's raw headers: what routing and the policy checks need (Host, absolute
 // form, X-Forwarded-For, trace id, cookies) and the end-to-end headers to pass on, with the
 // hop-by-hop ones (RFC 9110 7.6.1) left behind. Node's lower-cased `req.headers` is never built.
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest } from './client-messages.js';
 import type { TrafficErrorCode } from './error-responses.js';
 import { dropConnectionOptions } from './hop-by-hop.js';
 
@@ -25,22 +25,39 @@ export class RequestHead {
   upgrade: string | undefined;
   /** An HTTP/0.9 request line (`GET /`, no version): no headers, so no Host, and no framing. */
   readonly http09: boolean;
+  /** `te` as the client sent it: only `trailers` may go on to an HTTP/2 target (gRPC needs it). */
+  te: string | undefined;
+  /** The content type says gRPC (`application/grpc`, `+proto`, `+json`, …). */
+  grpc = false;
   /** End-to-end headers as a flat [name, value, …] list, original case and order kept. */
   readonly headers: string[] = [];
   private connection: string | undefined;
 
-  constructor(req: IncomingMessage) {
+  /** `http2`: the request came over HTTP/2, whose pseudo-headers carry the authority (AWS routes on it
+   * as on Host) and whose frames, not a length header, say whether a body follows. */
+  constructor(req: ClientRequest, http2 = false) {
     this.http09 = req.httpVersionMajor === 0;
     const raw = req.rawHeaders;
     const out = this.headers;
+    let authority = false;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i]!;
       const value = raw[i + 1]!;
       const lower = name.toLowerCase();
       switch (lower) {
         case 'host':
+          // Over HTTP/2 a Host beside :authority names the same origin (RFC 9113 8.3.1): one host.
+          if (authority) continue;
           if (this.hostCount++ === 0) this.host = value;
           continue;
+        case ':authority':
+          authority = true;
+          this.host = value;
+          this.hostCount = 1;
+          continue;
+        case 'content-type':
+          if (value.length >= 16 && value.toLowerCase().startsWith('application/grpc')) this.grpc = true;
+          break;
         case 'connection':
           this.connection = this.connection === undefined ? value : `${this.connection},${value}`;
           continue;
@@ -60,13 +77,15 @@ export class RequestHead {
           if (DROP.has(lower)) {
             if (lower === 'transfer-encoding') this.hasBody = true;
             else if (lower === 'upgrade') this.upgrade = value;
+            else if (lower === 'te') this.te = value;
             continue;
           }
-          if (lower.startsWith('proxy-')) continue;
+          if (lower.startsWith('proxy-') || lower.charCodeAt(0) === 58 /* : */) continue;
       }
       out.push(name, value);
     }
     if (this.connection !== undefined) dropConnectionOptions(out, this.connection);
+    if (http2) this.hasBody = !(req as { stream?: { endAfterHeaders?: boolean } }).stream?.endAfterHeaders;
     this.splitTarget(req.url ?? '/');
   }
 

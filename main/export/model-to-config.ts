@@ -19,7 +19,7 @@ export interface ConfigDraft {
   origins: [path: string, where: Where | undefined][];
 }
 
-const LB_ATTRIBUTES = new Set(['idle_timeout.timeout_seconds', 'routing.http.preserve_host_header.enabled', 'routing.http.xff_header_processing.mode']);
+const LB_ATTRIBUTES = new Set(['idle_timeout.timeout_seconds', 'routing.http.preserve_host_header.enabled', 'routing.http.xff_header_processing.mode', 'routing.http2.enabled']);
 const LISTENER_ATTRIBUTES = new Set(['tcp.idle_timeout.seconds']);
 const TG_ATTRIBUTES = new Set([
   'deregistration_delay.timeout_seconds', 'slow_start.duration_seconds', 'load_balancing.algorithm.type', 'stickiness.enabled', 'stickiness.type',
@@ -54,6 +54,7 @@ export function modelToConfig(model: ElbModel, problems: ImportProblem[]): Confi
       scheme: lb.scheme,
       idleTimeoutSeconds: num(lb.attributes['idle_timeout.timeout_seconds']),
       preserveHostHeader: bool(lb.attributes['routing.http.preserve_host_header.enabled']),
+      http2Enabled: bool(lb.attributes['routing.http2.enabled']),
       xffHeaderProcessingMode: lb.attributes['routing.http.xff_header_processing.mode'],
       listeners,
     });

@@ -65,6 +65,8 @@ export function planExport(config: BerthConfig, format: ExportFormat): ExportPla
             'idle_timeout.timeout_seconds': String(lb.idleTimeoutSeconds),
             'routing.http.preserve_host_header.enabled': String(lb.preserveHostHeader),
             'routing.http.xff_header_processing.mode': lb.xffHeaderProcessingMode,
+            // AWS's default is on: only the exception is written out.
+            ...(lb.http2Enabled ? {} : { 'routing.http2.enabled': 'false' }),
           }
         : {},
     };

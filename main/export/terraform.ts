@@ -13,6 +13,7 @@ export const TF_ATTRIBUTES: Record<string, [argument: string, kind: 'number' | '
   'idle_timeout.timeout_seconds': ['idle_timeout', 'number'],
   'routing.http.preserve_host_header.enabled': ['preserve_host_header', 'bool'],
   'routing.http.xff_header_processing.mode': ['xff_header_processing_mode', 'string'],
+  'routing.http2.enabled': ['enable_http2', 'bool'],
   'tcp.idle_timeout.seconds': ['tcp_idle_timeout_seconds', 'number'],
   'deregistration_delay.timeout_seconds': ['deregistration_delay', 'number'],
   'slow_start.duration_seconds': ['slow_start', 'number'],

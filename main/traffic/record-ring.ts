@@ -50,7 +50,8 @@ const PACKETS_OUT = 6;
 const DURATION = 7;
 const CONNECT = 8;
 const FIRST_BYTE = 9;
-const NUMS = 10;
+const GRPC_STATUS = 10;
+const NUMS = 11;
 
 // Interned string columns.
 const KIND = 0;
@@ -62,7 +63,8 @@ const TARGET = 5;
 const CLIENT = 6;
 const METHOD = 7;
 const ERROR = 8;
-const INTERNED = 9;
+const PROTOCOL = 9;
+const INTERNED = 10;
 
 // Free-text columns, in the slot's byte area.
 const HOST = 0;
@@ -168,6 +170,7 @@ export class RecordRing {
     nums[n + DURATION] = r.durationMs;
     nums[n + CONNECT] = r.connectMs ?? NaN;
     nums[n + FIRST_BYTE] = r.firstByteMs ?? NaN;
+    nums[n + GRPC_STATUS] = r.grpcStatus ?? NaN;
 
     const i = slot * INTERNED;
     const ids = this.interned;
@@ -181,11 +184,12 @@ export class RecordRing {
     ids[i + CLIENT] = t.id(CLIENT, r.client);
     ids[i + METHOD] = t.id(METHOD, r.method);
     ids[i + ERROR] = t.id(ERROR, r.error);
+    ids[i + PROTOCOL] = t.id(PROTOCOL, r.protocol);
 
     let spilled = false;
     for (let k = 0; k < INTERNED; k++) if (ids[i + k]! < 0) spilled = true;
     if (!this.writeFree(slot, r.host, r.path, r.query, r.traceId)) spilled = true;
-    if (spilled) this.spill[slot] = [r.kind, r.loadBalancer, r.listener, r.rule, r.targetGroup, r.target, r.client, r.method, r.error, r.host, r.path, r.query, r.traceId];
+    if (spilled) this.spill[slot] = [r.kind, r.loadBalancer, r.listener, r.rule, r.targetGroup, r.target, r.client, r.method, r.error, r.protocol, r.host, r.path, r.query, r.traceId];
     else if (this.spill[slot] !== undefined) this.spill[slot] = undefined;
 
     this.detailAt[slot] = -1;
@@ -222,6 +226,8 @@ export class RecordRing {
     if (target !== undefined) r.target = target;
     const method = s(METHOD);
     if (method !== undefined) r.method = method;
+    const protocol = s(PROTOCOL);
+    if (protocol !== undefined) r.protocol = protocol;
     const free = spill ? spill.slice(INTERNED) : this.readFree(slot);
     if (free[HOST] !== undefined) r.host = free[HOST];
     if (free[PATH] !== undefined) r.path = free[PATH];
@@ -231,6 +237,7 @@ export class RecordRing {
     setNumber(r, 'packetsOut', nums[n + PACKETS_OUT]!);
     setNumber(r, 'connectMs', nums[n + CONNECT]!);
     setNumber(r, 'firstByteMs', nums[n + FIRST_BYTE]!);
+    setNumber(r, 'grpcStatus', nums[n + GRPC_STATUS]!);
     const error = s(ERROR);
     if (error !== undefined) r.error = error;
     if (free[TRACE] !== undefined) r.traceId = free[TRACE];
@@ -379,6 +386,6 @@ function byteLength(s: string | undefined): number {
   return s === undefined ? 0 : Buffer.byteLength(s);
 }
 
-function setNumber(r: TrafficRecord, key: 'status' | 'packetsIn' | 'packetsOut' | 'connectMs' | 'firstByteMs', v: number): void {
+function setNumber(r: TrafficRecord, key: 'status' | 'packetsIn' | 'packetsOut' | 'connectMs' | 'firstByteMs' | 'grpcStatus', v: number): void {
   if (!Number.isNaN(v)) r[key] = v;
 }

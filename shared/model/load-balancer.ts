@@ -59,6 +59,8 @@ export const loadBalancerSchema = z.strictObject({
   scheme: z.enum(['internet-facing', 'internal']).default('internet-facing'),
   idleTimeoutSeconds: z.number().int().min(LIMITS.idleTimeoutMin).max(LIMITS.idleTimeoutMax).default(60),
   preserveHostHeader: z.boolean().default(false),
+  /** AWS `routing.http2.enabled`: HTTPS listeners offer h2 by ALPN unless this is false. */
+  http2Enabled: z.boolean().default(true),
   xffHeaderProcessingMode: z.enum(['append', 'preserve', 'remove']).default('append'),
   listeners: z.array(listenerSchema).default([]),
 });

@@ -19,11 +19,15 @@ export interface TrafficRecord {
   target?: string;
   client: string;
   method?: string;
+  /** HTTP requests: the client's protocol as HAR writes it (`HTTP/1.1`, `HTTP/2.0`). */
+  protocol?: string;
   host?: string;
   path?: string;
   /** The query string as received, without the `?` (absent when there was none). */
   query?: string;
   status?: number;
+  /** gRPC requests: the grpc-status the client got (from the target, or Berth's own error's). */
+  grpcStatus?: number;
   bytesIn: number;
   bytesOut: number;
   /** UDP flows: datagrams from the client and to it. */

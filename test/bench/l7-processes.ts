@@ -51,7 +51,7 @@ if (role === 'target') {
     action: forward,
   }));
   const listener: Listener = { port, protocol: 'HTTP', address: '127.0.0.1', enabled: true, defaultAction: { fixedResponse: { statusCode: '404' } }, rules, ...(captureText === 'off' ? { capture: { headers: false, bodyBytes: 0 } } : {}) };
-  const lb: LoadBalancer = { name: 'bench', type: 'application', scheme: 'internal', idleTimeoutSeconds: 60, preserveHostHeader: false, xffHeaderProcessingMode: 'append', listeners: [listener] };
+  const lb: LoadBalancer = { name: 'bench', type: 'application', scheme: 'internal', idleTimeoutSeconds: 60, preserveHostHeader: false, http2Enabled: true, xffHeaderProcessingMode: 'append', listeners: [listener] };
   const berth = new HttpListener({ listener, loadBalancer: lb, resolveTargetGroup: () => group, recorder });
   await berth.start();
   console.log(`ready ${port}`);

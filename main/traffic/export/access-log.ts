@@ -10,10 +10,12 @@ const hostOnly = (host: string | undefined) => host?.replace(/:\d+$/, '');
 
 export function toAccessLogLine(r: TrafficRecord): string {
   const tls = r.listener.endsWith('/HTTPS');
-  const type = r.kind === 'websocket' ? (tls ? 'wss' : 'ws') : tls ? 'https' : 'http';
+  // AWS's request types: h2 for HTTP/2 over TLS, grpcs for gRPC.
+  const h2 = r.protocol === 'HTTP/2.0';
+  const type = r.kind === 'websocket' ? (tls ? 'wss' : 'ws') : r.grpcStatus !== undefined ? 'grpcs' : h2 ? 'h2' : tls ? 'https' : 'http';
   const scheme = tls ? 'https' : 'http';
   const port = r.listener.split('/')[0];
-  const request = `${r.method ?? '-'} ${scheme}://${hostOnly(r.host) ?? '-'}:${port}${r.path ?? '/'}${r.query ? `?${r.query}` : ''} HTTP/1.1`;
+  const request = `${r.method ?? '-'} ${scheme}://${hostOnly(r.host) ?? '-'}:${port}${r.path ?? '/'}${r.query ? `?${r.query}` : ''} ${r.protocol ?? 'HTTP/1.1'}`;
   const target = r.target ? r.target.replace(/^(.*):(\d+)$/, '127.0.0.1:$2') : '-';
   const ua = r.requestHeaders?.['user-agent'];
   const action = r.targetGroup ? 'forward' : r.status && r.status >= 300 && r.status < 400 ? 'redirect' : 'fixed-response';

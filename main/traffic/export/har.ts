@@ -58,11 +58,11 @@ export function toHar(records: readonly TrafficRecord[], { keepSecrets = false, 
           return {
             startedDateTime: new Date(r.startedAt).toISOString(),
             time: r.durationMs,
-            request: { method: r.method ?? 'GET', url, httpVersion: 'HTTP/1.1', cookies: [], headers: harHeaders(headersOf(r.requestHeaders)), queryString: queryList(r.query), ...postData(r), headersSize: -1, bodySize: bodySize(r.requestBody) },
+            request: { method: r.method ?? 'GET', url, httpVersion: r.protocol ?? 'HTTP/1.1', cookies: [], headers: harHeaders(headersOf(r.requestHeaders)), queryString: queryList(r.query), ...postData(r), headersSize: -1, bodySize: bodySize(r.requestBody) },
             response: {
               status: r.status ?? 0,
               statusText: '',
-              httpVersion: 'HTTP/1.1',
+              httpVersion: r.protocol ?? 'HTTP/1.1',
               cookies: [],
               headers: harHeaders(headersOf(r.responseHeaders)),
               content: {

@@ -189,7 +189,7 @@ describe('TCP listener', () => {
     onCleanup(() => open.destroy());
     open.write('1');
     await new Promise((resolve) => open.once('data', resolve));
-    const lb = { name: 'test-nlb', type: 'network' as const, scheme: 'internet-facing' as const, idleTimeoutSeconds: 60, preserveHostHeader: false, xffHeaderProcessingMode: 'append' as const, listeners: [] };
+    const lb = { name: 'test-nlb', type: 'network' as const, scheme: 'internet-facing' as const, idleTimeoutSeconds: 60, preserveHostHeader: false, http2Enabled: true, xffHeaderProcessingMode: 'append' as const, listeners: [] };
     listener.update({ port, protocol: 'TCP', address: '127.0.0.1', enabled: true, defaultAction: { forward: { targetGroups: [{ name: 'two', weight: 1 }], stickiness: undefined } }, rules: [] }, lb);
     await exchange(port, 'new');
     await eventually(() => expect(records.at(-1)?.targetGroup).toBe('two'));
