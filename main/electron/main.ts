@@ -48,7 +48,7 @@ function runDesktopApp(): void {
 
   const save = () => {
     try {
-      mkdirSync(dataDir, { recursive: true });
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       writeSettings(file, settings);
     } catch (err) {
       console.error(`berth: cannot save ${file}: ${err instanceof Error ? err.message : String(err)}`);

@@ -6,7 +6,8 @@ import { BerthError } from '../../shared/errors.js';
 import { DockerDiscovery, type ContainerSnapshot } from '../discovery/index.js';
 import { TargetGroupRuntime } from '../targets/index.js';
 import { TrafficRecorder } from '../traffic/recorder.js';
-import { CertificateStore } from '../tls/index.js';
+import { CertificateStore, caPaths } from '../tls/index.js';
+import { describeModeFix, narrowMode } from '../config/private-modes.js';
 import { zeroConfig } from '../config/zero-config.js';
 import { labelsToConfig } from '../config/labels.js';
 import { TypedEmitter, type EngineEvents } from './engine-events.js';
@@ -89,6 +90,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    await this.narrowDataModes();
     if (this.discovery) {
       this.discovery.on('snapshot', (containers: ContainerSnapshot[]) => {
         this.containers = containers;
@@ -102,6 +104,15 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       this.containers = this.discovery.containers();
     }
     await this.reconcile();
+  }
+
+  /** The data folder 0700 and the CA key 0600 at most, as Berth creates them; a wider one is narrowed and logged. */
+  private async narrowDataModes(): Promise<void> {
+    const dataDir = this.options.dataDir;
+    for (const [path, allowed, what] of [[dataDir, 0o700, 'the data folder'], [caPaths(dataDir).key, 0o600, "the CA's private key"]] as const) {
+      const fix = await narrowMode(path, allowed);
+      if (fix) this.log('warn', describeModeFix(fix, what));
+    }
   }
 
   async stop(): Promise<void> {
