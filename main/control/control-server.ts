@@ -104,6 +104,12 @@ export async function startControl(engine: BerthEngine, options: ControlOptions)
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // A handshake ws refuses (no key, a wrong version) is answered here, with the port's headers.
+  wss.on('wsClientError', (err: Error, socket: Duplex, req: http.IncomingMessage) => {
+    fault(`${who(req)}: WebSocket handshake refused: ${err.message}`);
+    const status = req.method === 'GET' ? 400 : 405;
+    socket.end(rawAnswer(status, status === 400 ? 'Bad Request' : 'Method Not Allowed', err.message));
+  });
   const streams: Streams = { open: new Set(), closedBehind: 0 };
   const streamContext = { engine, token, streams, bufferLimit: options.eventBufferLimit ?? MAX_BUFFERED, stuckMs: options.eventStuckMs ?? STUCK_MS, fault };
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {

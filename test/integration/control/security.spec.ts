@@ -148,6 +148,10 @@ describe('control API security', () => {
     expect(await rawExchange(port, upgrade('//a:99999/', 'evil.example'))).toMatch(/^HTTP\/1\.1 403/);
     expect(await rawExchange(port, upgrade('//a:99999/', host))).toMatch(/^HTTP\/1\.1 404/);
     expect(await rawExchange(port, upgrade('/%E0%A4%A', host))).toMatch(/^HTTP\/1\.1 404/);
+    // A handshake WebSocket itself refuses (a bad key) gets the port's headers too.
+    const badKey = await rawExchange(port, upgrade('/api/events', host).replace('dGhlIHNhbXBsZSBub25jZQ==', 'short'));
+    expect(badKey).toMatch(/^HTTP\/1\.1 400/);
+    expect(badKey).toMatch(/content-security-policy: [^\r]*frame-ancestors 'none'/i);
     expect((await raw(port, '/api/getState', { host, authorization: `Bearer ${control.token}` })).status).toBe(200);
   });
 
