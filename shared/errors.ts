@@ -5,6 +5,7 @@ export type BerthErrorCode =
   | 'CONFIG_SYNTAX'
   | 'CONFIG_INVALID'
   | 'CONFIG_NOT_FOUND'
+  | 'CONFIG_TOO_LARGE'
   | 'CONFIG_WRITE_FAILED'
   | 'DOCKER_UNREACHABLE'
   | 'LISTENER_BIND_FAILED'
@@ -13,6 +14,8 @@ export type BerthErrorCode =
   | 'CERTIFICATE_FAILED'
   | 'NOT_FOUND'
   | 'BAD_INPUT'
+  /** An edit made against a revision of berth.yaml that is no longer the file's. */
+  | 'CONFLICT'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'INTERNAL';
@@ -36,27 +39,31 @@ export interface BerthErrorData {
   where?: ErrorLocation;
   /** Expected failures (bad input, Docker down) are not bugs and are not reported as crashes. */
   expected?: boolean;
+  /** Machine-readable facts about the error, e.g. a CONFLICT's current revision and what changed. */
+  details?: Record<string, unknown>;
 }
 
 export class BerthError extends Error {
   readonly code: BerthErrorCode;
   readonly where: ErrorLocation | undefined;
   readonly expected: boolean;
+  readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: BerthErrorCode, message: string, where?: ErrorLocation, expected = true) {
+  constructor(code: BerthErrorCode, message: string, where?: ErrorLocation, expected = true, details?: Record<string, unknown>) {
     super(message);
     this.name = 'BerthError';
     this.code = code;
     this.where = where;
     this.expected = expected;
+    this.details = details;
   }
 
   toJSON(): BerthErrorData {
-    return { code: this.code, message: this.message, ...(this.where ? { where: this.where } : {}), expected: this.expected };
+    return { code: this.code, message: this.message, ...(this.where ? { where: this.where } : {}), expected: this.expected, ...(this.details ? { details: this.details } : {}) };
   }
 
   static from(data: BerthErrorData): BerthError {
-    return new BerthError(data.code, data.message, data.where, data.expected ?? true);
+    return new BerthError(data.code, data.message, data.where, data.expected ?? true, data.details);
   }
 }
 

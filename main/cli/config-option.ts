@@ -3,8 +3,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BerthConfig } from '../../shared/model/index.js';
-import { loadConfig, formatProblem } from '../config/load-config.js';
-import { warningLines } from '../config/validate.js';
+import { loadConfig, formatProblem, warningLines } from '../config/load-config.js';
 
 export interface LoadedConfig {
   file?: string;

@@ -8,8 +8,7 @@ import { Option, type Command } from 'commander';
 import type { BerthConfig, DockerSelector } from '../../shared/model/index.js';
 import { composeServices, configToYaml, exportConfig, importConfig, warningLine, type ImportProblem } from '../export/index.js';
 import { writeFileAtomic } from '../config/atomic-write.js';
-import { formatProblem as formatConfigProblem } from '../config/load-config.js';
-import { validateFile } from '../config/validate.js';
+import { formatProblem as formatConfigProblem, loadConfig as loadConfigFile } from '../config/load-config.js';
 import { findConfigFile } from './config-option.js';
 
 export interface CommandIo {
@@ -45,13 +44,13 @@ export interface ExportOptions {
 }
 
 /**
- * berth.yaml through the loader `berth validate` and `berth up` use (validateFile), so a bad file is
+ * berth.yaml through the one loader `berth validate` and `berth up` use (loadConfig), so a bad file is
  * reported the same way everywhere: FILE:LINE:COL  path  message, labelled with the name as given.
  */
 async function loadConfig(option: string | undefined, io: CommandIo): Promise<BerthConfig> {
   if (!findConfigFile(option)) throw new CommandError(`${resolve('berth.yaml')} not found (use -c FILE)`);
   const label = option ?? 'berth.yaml';
-  const result = await validateFile(label);
+  const result = await loadConfigFile(label);
   if (result.ok) return result.config;
   for (const p of result.problems) io.stderr(`${formatConfigProblem(p)}\n`);
   const n = result.problems.length;

@@ -8,6 +8,7 @@ import { registerExportCommand, registerImportCommand } from './export-command.j
 import { registerStatusCommand } from './status-command.js';
 import { registerCaCommand } from './ca-command.js';
 import { registerStartCommand } from './start-command.js';
+import { registerConfigCommand } from './config-command.js';
 import { resolveDataDir } from '../config/data-dir.js';
 
 const program = new Command('berth')
@@ -26,5 +27,6 @@ registerImportCommand(program);
 registerStatusCommand(program, dataDir);
 registerCaCommand(program, dataDir);
 registerStartCommand(program);
+registerConfigCommand(program, dataDir);
 
 await program.parseAsync(process.argv);

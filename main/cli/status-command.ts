@@ -31,7 +31,12 @@ export function registerStatusCommand(program: Command, dataDir: () => string): 
           process.stdout.write(`group ${g.name} (${g.protocol}): ${g.targets.length} target${g.targets.length === 1 ? '' : 's'}\n`);
           for (const t of g.targets) process.stdout.write(`  ${t.id.padEnd(32)} ${t.health.padEnd(10)} ${t.reason ?? ''}\n`);
         }
-        for (const p of state.problems) process.stdout.write(`problem ${p.source}: ${p.message}${p.where ? ` (${p.where})` : ''}\n`);
+        for (const p of state.problems) if (p.source !== 'config') process.stdout.write(`problem ${p.source}: ${p.message}${p.where ? ` (${p.where})` : ''}\n`);
+        // A berth.yaml that cannot be loaded is the user's to fix: each problem at its place, and a failing exit.
+        const file = state.configFileState;
+        if (file) process.stdout.write(`config revision ${file.revision}${file.status === 'ok' ? '' : ` still runs: the file is ${file.status === 'missing' ? 'missing' : 'not valid'}`}\n`);
+        for (const p of file?.problems ?? []) process.stdout.write(`${p.file}:${p.line}:${p.column}  ${p.path || '(file)'}  ${p.message}\n`);
+        if (file && file.status !== 'ok') process.exitCode = 1;
       } catch (err) {
         fail(err);
       }

@@ -1,8 +1,8 @@
-// `berth validate`: the same loading and validation `berth up` does (validateFile), without starting
+// `berth validate`: the same loading and validation `berth up` does (loadConfig), without starting
 // anything. Exit 0 with a one-line summary, or 1 with every problem as FILE:LINE:COL  path  message.
 import type { Command } from 'commander';
-import { formatProblem } from '../config/load-config.js';
-import { summarizeConfig, validateFile, warningLines } from '../config/validate.js';
+import { formatProblem, loadConfig, warningLines } from '../config/load-config.js';
+import { summarizeConfig } from '../config/config-summary.js';
 
 export interface ValidateOptions {
   /** The file to check, as the user named it (problems are labelled with this name). */
@@ -22,7 +22,7 @@ const processIo: ValidateIo = {
 /** Runs the check and returns the exit code. */
 export async function runValidate(options: ValidateOptions, io: ValidateIo = processIo): Promise<number> {
   const file = options.config ?? 'berth.yaml';
-  const result = await validateFile(file);
+  const result = await loadConfig(file);
   if (result.ok) {
     for (const line of warningLines(result)) io.stdout(`${line}\n`);
     io.stdout(`${file} is valid: ${summarizeConfig(result.config)}\n`);

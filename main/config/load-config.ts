@@ -1,133 +1,82 @@
-// Reads berth.yaml with positions and validates it with the shared schema. Every problem is
-// reported, each with FILE:LINE:COL, the field path and a message for a person; `berth validate`
-// and `berth up` both come through here (see validate.ts).
-import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
-import { configSchema, type BerthConfig } from '../../shared/model/index.js';
-import { describeIssues, formatPath } from './config-issues.js';
-import { keyPosition, valuePosition, type Position } from './yaml-positions.js';
+// The one way a config is read and checked: `berth validate`, `berth up`, the file watcher, the
+// desktop app and every edit through the API call loadConfig, which returns the config or every
+// problem with FILE:LINE:COL. Size limit, syntax, schema, then the files the config names.
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import type { Document } from 'yaml';
+import { configWarnings, type BerthConfig } from '../../shared/model/index.js';
+import { missingCertificateFiles } from './certificate-files.js';
+import { fieldPosition, formatPath, parseConfigText, sortProblems, type ConfigProblem } from './parse-config.js';
 
-export interface ConfigProblem {
-  file: string;
-  line: number;
-  column: number;
-  /** `loadBalancers[0].listeners[1].port`; empty for the file as a whole. */
-  path: string;
-  message: string;
-  code: 'CONFIG_SYNTAX' | 'CONFIG_INVALID' | 'CONFIG_NOT_FOUND';
-}
+export { fieldPosition, formatPath, formatProblem, parseConfigText, sortProblems, type ConfigProblem, type ParseResult } from './parse-config.js';
+
+/** Larger than any hand-written config; a bigger file is a mistake (a log, a binary) and is refused before parsing. */
+export const CONFIG_SIZE_LIMIT = 1024 * 1024;
 
 export type LoadResult =
-  | { ok: true; config: BerthConfig; document: Document; file: string }
-  | { ok: false; problems: ConfigProblem[] };
+  | { ok: true; config: BerthConfig; document: Document; file: string; text: string; revision: string }
+  | { ok: false; problems: ConfigProblem[]; text?: string; revision?: string };
 
-export { formatPath };
-
-/** The line counters of the documents parsed here, so later checks can place their problems too. */
-const lineCounters = new WeakMap<Document, LineCounter>();
-
-/** LINE:COL of the field at `path` in a document parsed by this module (1:1 for any other). */
-export function fieldPosition(document: Document, path: readonly (string | number)[]): Position {
-  const lc = lineCounters.get(document);
-  return lc ? valuePosition(document, lc, path) : { line: 1, column: 1 };
+/** The revision of a config file: a hash of its bytes, sent back with every edit as an If-Match. */
+export function revisionOf(text: string | Uint8Array): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-/** Reads and validates `file`; a missing or unreadable file is a CONFIG_NOT_FOUND problem, never a throw. */
-export async function loadConfig(file: string): Promise<LoadResult> {
-  let text: string;
+/**
+ * Reads `file` (or checks `text` as if it were that file's new content) and validates it. Never
+ * throws for a bad, missing or oversized file: that is a problem at a place.
+ */
+export async function loadConfig(file: string, options: { text?: string } = {}): Promise<LoadResult> {
+  let text = options.text;
+  if (text === undefined) {
+    const read = await readLimited(file);
+    if ('problem' in read) return { ok: false, problems: [read.problem] };
+    text = read.text;
+  }
+  const revision = revisionOf(text);
+  const size = Buffer.byteLength(text);
+  if (size > CONFIG_SIZE_LIMIT) return { ok: false, problems: [tooLarge(file, size)], revision };
+  const parsed = parseConfigText(text, file);
+  if (!parsed.ok) return { ...parsed, text, revision };
+  const missing = await missingCertificateFiles(parsed.config, parsed);
+  if (missing.length > 0) return { ok: false, problems: sortProblems(missing), text, revision };
+  return { ...parsed, text, revision };
+}
+
+/** The config's warnings placed at their fields, as `FILE:LINE:COL  path  warning: message` lines. */
+export function warningLines(loaded: Extract<LoadResult, { ok: true }>): string[] {
+  return configWarnings(loaded.config).map((w) => {
+    const pos = fieldPosition(loaded.document, w.path);
+    return `${loaded.file}:${pos.line}:${pos.column}  ${formatPath(w.path)}  warning: ${w.message}`;
+  });
+}
+
+async function readLimited(file: string): Promise<{ text: string } | { problem: ConfigProblem }> {
+  let handle;
   try {
-    text = await readFile(file, 'utf8');
+    handle = await open(file, 'r');
+    const { size } = await handle.stat();
+    if (size > CONFIG_SIZE_LIMIT) return { problem: tooLarge(file, size) };
+    // Read one byte past the limit: the file may have grown since the stat.
+    const buffer = Buffer.alloc(CONFIG_SIZE_LIMIT + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > CONFIG_SIZE_LIMIT) return { problem: tooLarge(file, length) };
+    }
+    return { text: buffer.subarray(0, length).toString('utf8') };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read the file: ${(err as Error).message}`;
-    return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message, code: 'CONFIG_NOT_FOUND' }] };
-  }
-  return parseConfigText(text, file);
-}
-
-/** Parses and validates berth.yaml's text; `file` is only used to label the problems. */
-export function parseConfigText(text: string, file: string): LoadResult {
-  const lineCounter = new LineCounter();
-  // merge: `<<: *defaults` is common in hand-written YAML (compose files use it) and costs nothing.
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
-  if (document.errors.length > 0) return { ok: false, problems: syntaxProblems(document.errors, text, file) };
-  const aliasProblems = unresolvedAliases(document, lineCounter, file);
-  if (aliasProblems.length > 0) return { ok: false, problems: aliasProblems };
-
-  let raw: unknown;
-  try {
-    // An empty file (or one holding only comments) is an empty config.
-    raw = document.toJS({ maxAliasCount: 1000 }) ?? {};
-  } catch (err) {
-    return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: (err as Error).message, code: 'CONFIG_SYNTAX' }] };
-  }
-  const result = configSchema.safeParse(raw);
-  if (result.success) {
-    lineCounters.set(document, lineCounter);
-    return { ok: true, config: result.data, document, file };
-  }
-
-  const problems = describeIssues(result.error.issues, raw).map((issue): ConfigProblem => {
-    const pos =
-      issue.unknownKey !== undefined
-        ? keyPosition(document, lineCounter, issue.path.slice(0, -1), issue.unknownKey)
-        : valuePosition(document, lineCounter, issue.path);
-    return { file, ...pos, path: formatPath(issue.path), message: issue.message, code: 'CONFIG_INVALID' };
-  });
-  return { ok: false, problems: sortProblems(problems) };
-}
-
-/** `FILE:LINE:COL  path.to.field  message`, the line `berth validate` prints. */
-export function formatProblem(p: ConfigProblem): string {
-  return `${p.file}:${p.line}:${p.column}  ${p.path || '(file)'}  ${p.message}`;
-}
-
-export function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
-  return [...problems].sort((a, b) => a.line - b.line || a.column - b.column || a.path.localeCompare(b.path) || a.message.localeCompare(b.message));
-}
-
-/** yaml's messages without its position suffix and excerpt; one per line, as later ones usually follow from the first. */
-function syntaxProblems(errors: readonly YAMLError[], text: string, file: string): ConfigProblem[] {
-  const byLine = new Map<number, ConfigProblem>();
-  for (const e of errors) {
-    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-    if (byLine.has(pos.line)) continue;
-    byLine.set(pos.line, { file, line: pos.line, column: pos.col, path: '', message: syntaxMessage(e, text), code: 'CONFIG_SYNTAX' });
-  }
-  return [...byLine.values()];
-}
-
-function syntaxMessage(e: YAMLError, text: string): string {
-  switch (e.code) {
-    case 'DUPLICATE_KEY':
-      return `duplicate key "${keyAt(text, e.pos[0])}": a key may appear only once in a mapping`;
-    case 'MULTIPLE_DOCS':
-      return 'a second YAML document ("---") starts here; berth.yaml holds one document';
-    case 'TAB_AS_INDENT':
-      return 'a tab used for indentation; YAML indents with spaces';
-    default: {
-      const first = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      const unclosed = /end with a ([\]}])$/.exec(first)?.[1];
-      if (unclosed) return `the ${unclosed === ']' ? 'list' : 'mapping'} opened with "${unclosed === ']' ? '[' : '{'}" is not closed with "${unclosed}" before here`;
-      return first;
-    }
+    return { problem: { file, line: 1, column: 1, path: '', message, code: 'CONFIG_NOT_FOUND' } };
+  } finally {
+    await handle?.close();
   }
 }
 
-/** The key written at `offset` (yaml's error range covers only its first character). */
-function keyAt(text: string, offset: number): string {
-  const m = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^:,{}\n]*?))\s*:/.exec(text.slice(offset));
-  return m ? (m[1] ?? m[2]?.replace(/''/g, "'") ?? m[3] ?? '') : text.slice(offset, offset + 1);
-}
-
-function unresolvedAliases(doc: Document, lc: LineCounter, file: string): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  visit(doc, {
-    Alias(_, node) {
-      if (node.resolve(doc) !== undefined || !node.range) return;
-      const pos = lc.linePos(node.range[0]);
-      problems.push({ file, line: pos.line, column: pos.col, path: '', message: `the alias *${node.source} names no anchor &${node.source} written before it`, code: 'CONFIG_SYNTAX' });
-    },
-  });
-  return problems;
+function tooLarge(file: string, size: number): ConfigProblem {
+  const message = `the file is ${size.toLocaleString('en-US')} bytes; a config file may be at most 1 MiB (${CONFIG_SIZE_LIMIT.toLocaleString('en-US')} bytes)`;
+  return { file, line: 1, column: 1, path: '', message, code: 'CONFIG_TOO_LARGE' };
 }

@@ -1,15 +1,29 @@
 // Writes changes back to berth.yaml keeping the user's comments and layout: the change is applied to
-// the parsed YAML document (never re-serialised from plain data), the result is validated, and only
-// a valid file is written, atomically.
+// the parsed YAML document (never re-serialised from plain data), the result goes through loadConfig,
+// and only a valid file is written, atomically. Each edit names the revision (hash of the bytes) it
+// was made against; an edit against other bytes is refused, so a hand edit is never overwritten.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { BerthError } from '../../shared/errors.js';
 import type { BerthConfigInput } from '../../shared/model/index.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { parseConfigText, type ConfigProblem, type LoadResult } from './load-config.js';
+import { loadConfig, revisionOf, type ConfigProblem, type LoadResult } from './load-config.js';
+import { applyOps, type ConfigOp } from './config-ops.js';
 
-export type { ConfigProblem };
+export type { ConfigProblem, ConfigOp };
+
+export interface EditOptions {
+  /** The revision the edit was made against; when given and the file has other bytes, CONFLICT. */
+  revision?: string | undefined;
+}
+
+/** The edit's outcome: the new file's config (or the problems), and the bytes it replaced. */
+export type EditResult = LoadResult & {
+  /** False when the edit changed nothing: the file was not written and keeps its bytes. */
+  written: boolean;
+  before: { text: string; revision: string };
+};
 
 /** Edits of one file run one after another, each on what the previous one wrote. */
 const queues = new Map<string, Promise<unknown>>();
@@ -19,39 +33,59 @@ const queues = new Map<string, Promise<unknown>>();
  * it is valid. Returns the problems, positioned in the would-be file, and leaves the file untouched
  * when there are any. A missing file is created.
  */
-export function editConfigFile(file: string, edit: (doc: Document) => void): Promise<LoadResult> {
+export function editConfigFile(file: string, edit: (doc: Document) => void, options: EditOptions = {}): Promise<EditResult> {
   const key = resolve(file);
-  const run = (queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => editNow(file, edit));
+  const run = (queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => editNow(file, edit, options));
   queues.set(key, run);
   void run.finally(() => queues.get(key) === run && queues.delete(key)).catch(() => undefined);
   return run;
 }
 
-/** Replaces the whole config (as the UI's editor sends it), keeping comments on everything that stays. */
-export function updateConfigFile(file: string, next: BerthConfigInput): Promise<LoadResult> {
-  return editConfigFile(file, (doc) => mergeIntoDocument(doc, next));
+/** Path-addressed operations (set, add, remove), JSON Patch-like, on the document as it is on disk. */
+export function applyConfigOps(file: string, ops: readonly ConfigOp[], options: EditOptions = {}): Promise<EditResult> {
+  return editConfigFile(file, (doc) => applyOps(doc, ops, (d, node, value) => merge(d, node, value)), options);
 }
 
-async function editNow(file: string, edit: (doc: Document) => void): Promise<LoadResult> {
-  let text = '';
+/** Replaces the whole config (as an import sends it), keeping comments on everything that stays. */
+export function updateConfigFile(file: string, next: BerthConfigInput, options: EditOptions = {}): Promise<EditResult> {
+  return editConfigFile(file, (doc) => mergeIntoDocument(doc, next), options);
+}
+
+async function readText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new BerthError('CONFIG_WRITE_FAILED', `cannot read ${file}: ${(err as Error).message}`, { file });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw new BerthError('CONFIG_WRITE_FAILED', `cannot read ${file}: ${(err as Error).message}`, { file });
   }
+}
+
+async function editNow(file: string, edit: (doc: Document) => void, options: EditOptions): Promise<EditResult> {
+  const text = await readText(file);
+  const before = { text, revision: revisionOf(text) };
+  if (options.revision !== undefined && options.revision !== before.revision) throw conflict(file, options.revision, before.revision);
   // The same options the loader uses, so what is edited is what was validated.
   const doc = parseDocument(text, { uniqueKeys: true, merge: true });
-  if (doc.errors.length > 0) return parseConfigText(text, file);
+  if (doc.errors.length > 0) return { ...(await loadConfig(file, { text })), written: false, before };
+  const plainBefore = JSON.stringify(doc.toJS());
   edit(doc);
-  const output = doc.toString({ flowCollectionPadding: padsFlowCollections(text) });
-  const result = parseConfigText(output, file);
-  if (!result.ok) return result;
+  // An edit that changes no value writes nothing, so the file stays byte for byte as it was.
+  const output = JSON.stringify(doc.toJS()) === plainBefore ? text : doc.toString({ flowCollectionPadding: padsFlowCollections(text) });
+  const result = await loadConfig(file, { text: output });
+  if (!result.ok || output === text) return { ...result, written: false, before };
+  // A hand edit saved while this one was being prepared wins: this one is refused, never written over it.
+  const now = await readText(file);
+  if (now !== text) throw conflict(file, before.revision, revisionOf(now));
   try {
     await writeFileAtomic(file, output);
   } catch (err) {
     throw new BerthError('CONFIG_WRITE_FAILED', `cannot write ${file}: ${(err as Error).message}`, { file });
   }
-  return result;
+  return { ...result, written: true, before };
+}
+
+function conflict(file: string, expected: string, current: string): BerthError {
+  return new BerthError('CONFLICT', `${file} changed since revision ${expected} (now ${current}): reload it and make the edit again`, { file }, true, { revision: current, baseRevision: expected });
 }
 
 /** Makes `doc` hold `next`, reusing every node that still exists so its comments and style stay. */

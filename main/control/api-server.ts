@@ -13,7 +13,7 @@ export const MAX_BODY = 1 << 20;
  * that keeps sending beyond it is disconnected. */
 const MAX_DISCARD = 16 << 20;
 
-const STATUS: Partial<Record<BerthErrorCode, number>> = { BAD_INPUT: 400, CONFIG_INVALID: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404 };
+const STATUS: Partial<Record<BerthErrorCode, number>> = { BAD_INPUT: 400, CONFIG_INVALID: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
 
 export interface ApiContext {
   handlers: Handlers;

@@ -6,7 +6,7 @@ import type { MethodInput, MethodName, MethodOutput, ExplainResult, UpdateConfig
 import { bareHost } from '../../shared/contract/target-host.js';
 import { compileRules } from '../../shared/rules/index.js';
 import type { BerthEngine } from '../engine/index.js';
-import { updateConfigFile } from '../config/write-config.js';
+import type { EditOutcome } from '../engine/live-config.js';
 import { exportConfig } from '../export/index.js';
 import { toHar } from '../traffic/export/har.js';
 import { toAccessLog } from '../traffic/export/access-log.js';
@@ -18,13 +18,13 @@ export type Handlers = { [M in MethodName]: (input: MethodInput<M>) => Promise<M
 
 export interface HandlerContext {
   engine: BerthEngine;
-  /** berth.yaml, where updateConfig writes; absent in zero-config mode. */
+  /** berth.yaml; the engine, which keeps it live, is given it too (EngineOptions.configFile). */
   configFile?: string | undefined;
   /** The machine's trust stores; tests point it at a throwaway home so no real store changes. */
   trustEnvironment?: (() => TrustEnvironment) | undefined;
 }
 
-export function createHandlers({ engine, configFile, trustEnvironment = systemTrustEnvironment }: HandlerContext): Handlers {
+export function createHandlers({ engine, trustEnvironment = systemTrustEnvironment }: HandlerContext): Handlers {
   return {
     getState: async () => engine.getState(),
     getTraffic: async ({ limit, ...query }) => ({ records: engine.recorder.recent(limit ?? 500, query), capacity: engine.recorder.capacity }),
@@ -56,16 +56,10 @@ export function createHandlers({ engine, configFile, trustEnvironment = systemTr
       engine.deregisterTarget(targetGroup, id);
       return { ok: true as const };
     },
-    updateConfig: async ({ config }): Promise<UpdateConfigResult> => {
-      if (!configFile) throw new BerthError('BAD_INPUT', 'Berth runs in zero-config mode: start it with a berth.yaml (berth up -c FILE) to edit the config');
-      const result = await updateConfigFile(configFile, config as never);
-      if (!result.ok) return { ok: false, problems: result.problems.map((p) => ({ path: p.path, line: p.line, column: p.column, message: p.message })) };
-      await engine.replaceConfig(result.config);
-      const failedListeners = engine
-        .getState()
-        .loadBalancers.flatMap((lb) => lb.listeners.filter((l) => l.status === 'error').map((l) => ({ loadBalancer: lb.name, listener: l.id, message: l.error ?? 'not running' })));
-      return { ok: true, problems: [], ...(failedListeners.length ? { failedListeners } : {}) };
-    },
+    updateConfig: async ({ config, revision, source }) => editResult(engine, await engine.updateConfig(config as never, revision, source ?? 'api')),
+    editConfig: async ({ ops, revision, source }) => editResult(engine, await engine.editConfig(ops, revision, source ?? 'api')),
+    getConfigHistory: async () => ({ entries: (await engine.configHistory()).map((e, i) => ({ n: i + 1, ...e })) }),
+    restoreConfig: async ({ n, revision }) => editResult(engine, await engine.restoreConfig(n, revision)),
     getMetrics: async ({ windowSeconds }) => {
       const state = engine.getState();
       // Active connections are the target groups' own in-flight counts, read now.
@@ -89,6 +83,15 @@ export function createHandlers({ engine, configFile, trustEnvironment = systemTr
     trustCa: async () => trustCa(engine.certificates, trustEnvironment()),
     untrustCa: async () => untrustCa(engine.certificates, trustEnvironment()),
   };
+}
+
+function editResult(engine: BerthEngine, outcome: EditOutcome): UpdateConfigResult {
+  if (!outcome.ok) return { ok: false, problems: outcome.problems.map((p) => ({ path: p.path, line: p.line, column: p.column, message: p.message })) };
+  // Saved and applied; a listener that could not start (port in use, …) is named, as `berth up` does.
+  const failedListeners = engine
+    .getState()
+    .loadBalancers.flatMap((lb) => lb.listeners.filter((l) => l.status === 'error').map((l) => ({ loadBalancer: lb.name, listener: l.id, message: l.error ?? 'not running' })));
+  return { ok: true, problems: [], revision: outcome.revision, written: outcome.written, ...(failedListeners.length ? { failedListeners } : {}) };
 }
 
 function explain(engine: BerthEngine, input: MethodInput<'explain'>): ExplainResult {

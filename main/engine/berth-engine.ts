@@ -1,7 +1,7 @@
 // The Berth facade: owns the state (config, target groups, listeners, discovered containers),
 // reconciles it whenever the config or Docker changes, and emits typed events. The CLI, the control
 // API and Electron are thin layers over this one object.
-import type { BerthConfig, TargetSpec } from '../../shared/model/index.js';
+import type { BerthConfig, BerthConfigInput, TargetSpec } from '../../shared/model/index.js';
 import { BerthError } from '../../shared/errors.js';
 import { DockerDiscovery, type ContainerSnapshot } from '../discovery/index.js';
 import { TargetGroupRuntime } from '../targets/index.js';
@@ -16,6 +16,9 @@ import { desiredTargets } from './target-sync.js';
 import { ListenerSet } from './listener-set.js';
 import { markStale } from './target-states.js';
 import type { ListenerFactory } from './listener-runtime.js';
+import { LiveConfig, type EditOutcome } from './live-config.js';
+import type { ConfigOp } from '../config/write-config.js';
+import type { ConfigSource, HistoryEntry } from '../config/config-history.js';
 
 export interface EngineOptions {
   /** The validated berth.yaml; absent means zero-config mode. */
@@ -33,6 +36,8 @@ export interface EngineOptions {
   listenerFactory?: ListenerFactory;
   /** Traffic records kept (default 10,000); 0 turns recording off. */
   trafficLimit?: number;
+  /** Watch berth.yaml and apply every valid save (default true when there is a config file). */
+  watchConfig?: boolean;
 }
 
 export class BerthEngine extends TypedEmitter<EngineEvents> {
@@ -55,6 +60,8 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
   private certificateStore: CertificateStore | undefined;
   private started = false;
   private applying: Promise<void> = Promise.resolve();
+  /** berth.yaml kept live (file mode only). */
+  private readonly live: LiveConfig | undefined;
 
   constructor(private readonly options: EngineOptions) {
     super();
@@ -69,6 +76,17 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       onChange: () => this.bump(),
       log: (level, message) => this.log(level, message),
     });
+    if (options.config && options.configFile) {
+      this.live = new LiveConfig({
+        file: options.configFile,
+        dataDir: options.dataDir,
+        config: options.config,
+        apply: (config) => this.replaceConfig(config),
+        changed: () => this.bump(),
+        log: (level, message) => this.log(level, message),
+        ...(options.watchConfig === false ? { watch: false } : {}),
+      });
+    }
     this.discovery =
       options.discovery === false ? undefined : (options.discovery ?? new DockerDiscovery(options.dockerHost ? { dockerHost: options.dockerHost } : {}));
   }
@@ -104,6 +122,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       this.containers = this.discovery.containers();
     }
     await this.reconcile();
+    await this.live?.start();
   }
 
   /** The data folder 0700 and the CA key 0600 at most, as Berth creates them; a wider one is narrowed and logged. */
@@ -118,6 +137,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    await this.live?.stop();
     await this.applying;
     await this.discovery?.stop();
     await this.listeners.stopAll();
@@ -131,6 +151,35 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
     this.base = config;
     this.ruleSwitches.clear();
     await this.reconcile();
+  }
+
+  /** Path-addressed edits of berth.yaml against `revision` (CONFLICT when the file has moved on). */
+  editConfig(ops: readonly ConfigOp[], revision: string, source: ConfigSource): Promise<EditOutcome> {
+    return this.requireLive().edit(ops, revision, source);
+  }
+
+  /** The whole berth.yaml replaced, comments kept on what stays; `revision` checked when given. */
+  updateConfig(config: BerthConfigInput, revision: string | undefined, source: ConfigSource): Promise<EditOutcome> {
+    return this.requireLive().replace(config, revision, source);
+  }
+
+  /** The kept versions of berth.yaml, newest (the current one) first. */
+  configHistory(): Promise<HistoryEntry[]> {
+    return this.requireLive().historyEntries();
+  }
+
+  restoreConfig(n: number, revision: string | undefined): Promise<EditOutcome> {
+    return this.requireLive().restore(n, revision);
+  }
+
+  /** Reads berth.yaml now, as a save would make the watcher do. */
+  reloadConfig(): Promise<void> {
+    return this.requireLive().reload('hand edit');
+  }
+
+  private requireLive(): LiveConfig {
+    if (!this.live) throw new BerthError('BAD_INPUT', 'Berth runs in zero-config mode: start it with a berth.yaml (berth up -c FILE) to edit the config');
+    return this.live;
   }
 
   async setListenerEnabled(loadBalancer: string, listener: string, enabled: boolean): Promise<void> {
@@ -176,12 +225,15 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
 
   getState(): EngineState {
     const discovery = this.discovery?.status() ?? { connected: false, stale: false, endpoint: 'none', source: 'disabled' };
-    const problems: ProblemView[] = [...this.labelProblems, ...this.listeners.problems()];
+    const fileState = this.live?.state();
+    const configProblems = (fileState?.problems ?? []).map((p): ProblemView => ({ source: 'config', message: `${p.path ? `${p.path}: ` : ''}${p.message}`, where: `${p.file}:${p.line}:${p.column}` }));
+    const problems: ProblemView[] = [...configProblems, ...this.labelProblems, ...this.listeners.problems()];
     if (this.discovery && !discovery.connected && discovery.error) problems.push({ source: 'discovery', message: discovery.error, where: discovery.endpoint });
     return {
       version: this.version,
       mode: this.mode,
       ...(this.options.configFile && this.base ? { configFile: this.options.configFile } : {}),
+      ...(fileState ? { revision: fileState.revision, configFileState: fileState } : {}),
       config: this.effective,
       ...(this.base ? { fileConfig: this.base } : {}),
       paused: this.paused,

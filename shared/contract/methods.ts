@@ -59,6 +59,10 @@ export interface UpdateConfigResult {
   /** Saved and applied, yet these listeners are not running (a port in use, no permission, …), as
    * `berth up` reports them; absent when every listener runs. */
   failedListeners?: { loadBalancer: string; listener: string; message: string }[];
+  /** The file's revision after the edit (unchanged when the edit changed nothing). */
+  revision?: string;
+  /** False when the edit changed no value: the file was not written and keeps its bytes. */
+  written?: boolean;
 }
 
 /** A config is a mapping (berth.yaml's top level); null, a list, a number or a string is refused
@@ -66,6 +70,25 @@ export interface UpdateConfigResult {
 const configMapping = z.record(z.string(), z.unknown(), {
   error: (issue) => `must be a mapping of berth.yaml's keys (loadBalancers, targetGroups), not ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'a list' : typeof issue.input}`,
 });
+
+/** One kept version of berth.yaml; `n` 1 is the current one. */
+export interface ConfigHistoryEntryView {
+  n: number;
+  at: number;
+  source: 'hand edit' | 'dashboard' | 'api' | 'import' | 'restore';
+  summary: string;
+  revision: string;
+}
+
+const configRevision = z.string().regex(/^[0-9a-f]{16}$/, 'a revision is the 16 hex digits getState returns as `revision`');
+const configPath = z.union([z.string().max(1000), z.array(z.union([z.string().max(200), z.number().int().min(0)])).max(32)]);
+/** Who makes an edit, for the history; the API is assumed unless told. */
+const editSource = z.enum(['dashboard', 'api', 'import']).optional();
+const configOp = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('set'), path: configPath, value: z.unknown() }),
+  z.strictObject({ op: z.literal('add'), path: configPath, value: z.unknown() }),
+  z.strictObject({ op: z.literal('remove'), path: configPath }),
+]);
 
 export interface MethodSpec<I extends z.ZodType, O> {
   input: I;
@@ -115,8 +138,23 @@ export const methods = {
     false,
   ),
   updateConfig: method<UpdateConfigResult>()(
-    z.strictObject({ config: configMapping }),
-    'Replace the config: validated, written to berth.yaml atomically keeping comments, applied without restarting other listeners. An invalid one changes nothing.',
+    z.strictObject({ config: configMapping, revision: configRevision.optional(), source: editSource }),
+    'Replace the config: validated, written to berth.yaml atomically keeping comments, applied without restarting other listeners. An invalid one changes nothing. With `revision` (like If-Match), refused with CONFLICT when berth.yaml has changed since.',
+    false,
+  ),
+  editConfig: method<UpdateConfigResult>()(
+    z.strictObject({ revision: configRevision, ops: z.array(configOp).min(1).max(200), source: editSource }),
+    'Edit berth.yaml in place: `set`, `add` (into a list; `-` appends) or `remove` at a JSON Pointer path, against `revision` (getState). Comments and keys not named stay; a stale revision is refused with CONFLICT (HTTP 409), its details holding the current revision and what changed.',
+    false,
+  ),
+  getConfigHistory: method<{ entries: ConfigHistoryEntryView[] }>()(
+    z.strictObject({}),
+    'The last 20 versions of berth.yaml, newest (the current one, n = 1) first: when, from where, what changed.',
+    true,
+  ),
+  restoreConfig: method<UpdateConfigResult>()(
+    z.strictObject({ n: z.number().int().min(1).max(100), revision: configRevision.optional() }),
+    'Bring back version n of berth.yaml (getConfigHistory) as a new version, applied at once.',
     false,
   ),
   getMetrics: method<GroupMetricsView[]>()(

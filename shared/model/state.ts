@@ -105,10 +105,35 @@ export interface ProblemView {
   where?: string;
 }
 
+/** One problem of berth.yaml, at its place in the file. */
+export interface ConfigProblemView {
+  file: string;
+  line: number;
+  column: number;
+  /** `loadBalancers[0].listeners[1].port`; empty for the file as a whole. */
+  path: string;
+  message: string;
+}
+
+/** berth.yaml as a live file: the revision that runs, and whether the file on disk can be used. */
+export interface ConfigFileState {
+  /** Hash of the bytes of the version that runs; edits name it and are refused once the file has other bytes. */
+  revision: string;
+  /** `invalid`: the file on disk has problems; `missing`: it was deleted. Either way the running config stays. */
+  status: 'ok' | 'invalid' | 'missing';
+  problems: ConfigProblemView[];
+  /** When the running version was loaded (ms since the epoch). */
+  loadedAt: number;
+}
+
 export interface EngineState {
   version: number;
   mode: 'file' | 'zero-config';
   configFile?: string;
+  /** The revision of berth.yaml that runs (file mode): send it with every edit. */
+  revision?: string;
+  /** berth.yaml's live status and problems (file mode). */
+  configFileState?: ConfigFileState;
   /** The effective config (berth.yaml, or zero-config, plus container labels) with defaults filled. */
   config: BerthConfig;
   /** berth.yaml's own config as the file says it (defaults filled): without label or zero-config routes

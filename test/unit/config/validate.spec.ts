@@ -1,4 +1,4 @@
-// `berth validate` through validateFile (the path `berth up` shares), through a commander program
+// `berth validate` through loadConfig (the path `berth up` shares), through a commander program
 // built here, and as a user runs it: the real CLI in a child process.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { exampleConfigPaths } from '../../helpers/example-config.js';
-import { summarizeConfig, validateFile } from '../../../main/config/validate.js';
+import { summarizeConfig } from '../../../main/config/config-summary.js';
+import { loadConfig } from '../../../main/config/load-config.js';
 import { registerValidateCommand, runValidate } from '../../../main/cli/validate-command.js';
 import { formatProblem } from '../../../main/config/load-config.js';
 
@@ -30,16 +31,16 @@ function capture() {
   return { out, io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t) } };
 }
 
-describe('validateFile', () => {
+describe('loadConfig', () => {
   it('accepts the example and summarises it', async () => {
-    const result = await validateFile(example);
+    const result = await loadConfig(example);
     expect(result.ok && summarizeConfig(result.config)).toBe('2 load balancers, 4 listeners, 3 rules, 5 target groups');
   });
 
   it('uses singular words for one of a kind', async () => {
     const file = join(dir, 'one.yaml');
     writeFileSync(file, 'loadBalancers:\n  - name: web\n    listeners:\n      - port: 80\n        protocol: HTTP\n        defaultAction: { forward: a }\n        rules:\n          - { priority: 1, conditions: { pathPattern: ["/"] }, action: { forward: a } }\ntargetGroups:\n  - { name: a, protocol: HTTP }\n');
-    const result = await validateFile(file);
+    const result = await loadConfig(file);
     expect(result.ok && summarizeConfig(result.config)).toBe('1 load balancer, 1 listener, 1 rule, 1 target group');
   });
 
@@ -48,7 +49,7 @@ describe('validateFile', () => {
     const cert = join(dir, 'cert.pem');
     writeFileSync(cert, 'not checked here');
     writeFileSync(file, `loadBalancers:\n  - name: web\n    listeners:\n      - port: 8443\n        protocol: HTTPS\n        certificates:\n          - certFile: ${cert}\n            keyFile: ${dir}/missing-key.pem\n        defaultAction: { fixedResponse: { statusCode: 404 } }\n`);
-    const result = await validateFile(file);
+    const result = await loadConfig(file);
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
       `${file}:8:22  loadBalancers[0].listeners[0].certificates[0].keyFile  no such file: ${dir}/missing-key.pem`,
     ]);
