@@ -47,11 +47,7 @@ function applyOp(doc: Document, op: ConfigOp, merge: MergeNode): void {
     if (!isCollection(parent) || !parent.has(key(parent, last))) throw new BerthError('NOT_FOUND', 'nothing at this path to remove');
     const index = key(parent, last);
     // yaml keeps a comment above a block list's first item on the list itself; it goes with that item.
-    if (isSeq(parent) && index === 0 && parent.commentBefore && !parent.flow) {
-      const next = parent.items[1] as Node | undefined;
-      if (next) next.commentBefore = parent.commentBefore;
-      parent.commentBefore = undefined;
-    }
+    if (isSeq(parent) && index === 0 && !parent.flow) parent.commentBefore = undefined;
     parent.delete(index);
     return;
   }

@@ -8,8 +8,9 @@ import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 
 import { BerthError } from '../../shared/errors.js';
 import type { BerthConfigInput } from '../../shared/model/index.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { loadConfig, revisionOf, type ConfigProblem, type LoadResult } from './load-config.js';
+import { loadConfig, parseConfigText, revisionOf, type ConfigProblem, type LoadResult } from './load-config.js';
 import { applyOps, type ConfigOp } from './config-ops.js';
+import { keepUntouchedLines } from './keep-lines.js';
 
 export type { ConfigProblem, ConfigOp };
 
@@ -68,9 +69,13 @@ async function editNow(file: string, edit: (doc: Document) => void, options: Edi
   const doc = parseDocument(text, { uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) return { ...(await loadConfig(file, { text })), written: false, before };
   const plainBefore = JSON.stringify(doc.toJS());
+  const baseline = doc.clone();
   edit(doc);
-  // An edit that changes no value writes nothing, so the file stays byte for byte as it was.
-  const output = JSON.stringify(doc.toJS()) === plainBefore ? text : doc.toString({ flowCollectionPadding: padsFlowCollections(text) });
+  const printOptions = { flowCollectionPadding: padsFlowCollections(text) };
+  const printed = JSON.stringify(doc.toJS()) === plainBefore ? text : keepUntouchedLines(text, baseline.toString(printOptions), doc.toString(printOptions));
+  // An edit that changes nothing Berth reads (a value set to what it is, a default spelled out) writes
+  // nothing, so the file stays byte for byte as it was.
+  const output = printed !== text && sameConfig(text, printed, file) ? text : printed;
   const result = await loadConfig(file, { text: output });
   if (!result.ok || output === text) return { ...result, written: false, before };
   // A hand edit saved while this one was being prepared wins: this one is refused, never written over it.
@@ -82,6 +87,12 @@ async function editNow(file: string, edit: (doc: Document) => void, options: Edi
     throw new BerthError('CONFIG_WRITE_FAILED', `cannot write ${file}: ${(err as Error).message}`, { file });
   }
   return { ...result, written: true, before };
+}
+
+function sameConfig(a: string, b: string, file: string): boolean {
+  const x = parseConfigText(a, file);
+  const y = parseConfigText(b, file);
+  return x.ok && y.ok && JSON.stringify(x.config) === JSON.stringify(y.config);
 }
 
 function conflict(file: string, expected: string, current: string): BerthError {

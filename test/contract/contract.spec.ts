@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import https from 'node:https';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -237,8 +238,9 @@ for (const transport of ['in-process', 'http', 'ipc'] as const) {
       const get = () => new Promise<{ body: string; socket: unknown }>((resolve) => http.get({ host: '127.0.0.1', port: f.port, path: '/', headers: { host: 'www.demo.localhost' }, agent: keepAlive }, (res) => { let b = ''; res.on('data', (d) => (b += d)); res.on('end', () => resolve({ body: b, socket: res.socket })); }));
       const first = await get();
       const result = await f.client.call('updateConfig', { config: current });
-      expect(result).toEqual({ ok: true, problems: [] });
       const text = readFileSync(f.file, 'utf8');
+      // The answer names the file's new revision: the hash of the bytes just written.
+      expect(result).toEqual({ ok: true, problems: [], written: true, revision: createHash('sha256').update(text).digest('hex').slice(0, 16) });
       expect(text).toContain('# contract fixture');
       expect(text).toContain('# the one listener');
       const second = await get();

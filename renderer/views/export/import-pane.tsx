@@ -102,7 +102,7 @@ export function ImportPane() {
     setConfirming(false);
     setApplied({ busy: true });
     try {
-      const result = await client.call('updateConfig', { config });
+      const result = await client.call('updateConfig', { config, source: 'import' });
       setApplied({ result });
       if (result.ok) await engine.refresh();
     } catch (err) {

@@ -86,7 +86,7 @@ describe('runtime listener switch', () => {
     expect(await probe(offPort)).toBe('refused');
 
     const saved = await client.call('updateConfig', { config: config({ extraTarget: true }) });
-    expect(saved).toEqual({ ok: true, problems: [] });
+    expect(saved).toMatchObject({ ok: true, problems: [], written: true });
     await eventually(async () => expect((await client.call('getState', {})).targetGroups[0]!.targets).toHaveLength(2));
     expect(await probe(offPort)).toBe('refused');
     expect(await listener(offPort)).toMatchObject({ enabled: false, status: 'disabled' });

@@ -268,7 +268,7 @@ describe('import', () => {
     expect(c.callsOf('updateConfig')).toEqual([]);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Apply' }));
     expect((await screen.findByTestId('import-applied')).textContent).toContain('Saved to /home/dev/shop/berth.yaml and applied.');
-    expect(c.callsOf('updateConfig')).toEqual([{ config: imported({ text: TEMPLATE }).config }]);
+    expect(c.callsOf('updateConfig')).toEqual([{ config: imported({ text: TEMPLATE }).config, source: 'import' }]);
     c.answer('updateConfig', { ok: false, problems: [{ path: 'targetGroups[0].targets', line: 4, column: 5, message: 'a target group needs targets' }] });
     fireEvent.click(screen.getByRole('button', { name: 'Apply to berth.yaml' }));
     fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
