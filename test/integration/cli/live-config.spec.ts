@@ -222,7 +222,7 @@ describe('berth.yaml is live under berth up', () => {
     // Nothing changes: the same value set again, and the whole config sent back as it is.
     const noop = await client.call('editConfig', { revision: revisionOf(after), ops: [{ op: 'set', path: '/targetGroups/0/protocol', value: 'HTTP' }] });
     expect(noop).toMatchObject({ ok: true, written: false, revision: revisionOf(after) });
-    const whole = await client.call('updateConfig', { config: (await state()).fileConfig, revision: revisionOf(after) });
+    const whole = await client.call('updateConfig', { config: (await state()).fileConfig!, revision: revisionOf(after) });
     expect(whole).toMatchObject({ ok: true, written: false });
     expect(readFileSync(file, 'utf8')).toBe(after);
   }, 60_000);
