@@ -27,7 +27,8 @@ export type EditOutcome = { ok: true; revision: string; written: boolean } | { o
 
 export class LiveConfig {
   readonly history: ConfigHistory;
-  private config: BerthConfig;
+  /** The running config as text: the object itself is shared (getState hands it out in-process) and may be changed by a caller. */
+  private configJson: string;
   private revision = '';
   private status: ConfigFileState['status'] = 'ok';
   private problems: ConfigProblem[] = [];
@@ -38,7 +39,7 @@ export class LiveConfig {
   private loadedAt = Date.now();
 
   constructor(private readonly options: LiveConfigOptions) {
-    this.config = options.config;
+    this.configJson = JSON.stringify(options.config);
     this.history = new ConfigHistory(options.dataDir, options.file);
   }
 
@@ -131,10 +132,11 @@ export class LiveConfig {
 
   private async adopt(result: Extract<LoadResult, { ok: true }>, source: ConfigSource, summary?: string): Promise<void> {
     const first = this.revision === '';
-    const line = summary ?? changeLine(describeChanges(this.config, result.config));
+    const line = summary ?? changeLine(describeChanges(JSON.parse(this.configJson) as BerthConfig, result.config));
     await this.history.record(result.text, source, first ? `loaded at start: ${line}` : line).catch((err: unknown) => this.options.log('warn', `config history not kept: ${String(err)}`));
-    const changed = JSON.stringify(result.config) !== JSON.stringify(this.config);
-    this.config = result.config;
+    const json = JSON.stringify(result.config);
+    const changed = json !== this.configJson;
+    this.configJson = json;
     this.revision = result.revision;
     this.loadedAt = Date.now();
     this.clearProblems();
