@@ -3,6 +3,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import logo from './favicon.svg';
 import { Switch } from './components/switch.js';
+import { ConfigBanner } from './components/config-banner.js';
 import { useClient, useEngine, useStores } from './state/index.js';
 import { OverviewScreen } from './views/overview/overview-view.js';
 import { TargetsScreen } from './views/targets/targets-view.js';
@@ -65,6 +66,7 @@ export function App({ transport }: { transport: string }) {
           <h1 className="grow">{current.title}</h1>
           <PauseAll />
         </header>
+        <ConfigBanner />
         {current.render()}
       </main>
     </div>

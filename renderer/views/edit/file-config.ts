@@ -1,22 +1,32 @@
 // What the editor may write back to berth.yaml: the file's own config as the engine read it (never
-// the effective one, which also holds container-label routes and runtime rule switches), in the
-// concise form a person would write — defaults left out, `forward: name` for a single group, numbers
-// where the file would have numbers — so that updateConfig's comment-keeping merge changes only what
-// the user changed.
-import { configSchema, type BerthConfig, type BerthConfigInput } from '../../../shared/model/index.js';
+// the effective one, which also holds container-label routes and runtime rule switches), and each
+// edited value in the concise form a person would write — defaults left out, `forward: name` for a
+// single group, numbers where the file would have numbers — so an edit adds no lines of defaults.
+import { configSchema, type BerthConfig } from '../../../shared/model/index.js';
 import type { EngineState } from '../../../shared/model/index.js';
+import type { ConfigOp, Edited, Path } from './config-edits.js';
 
 /** berth.yaml's config, or undefined when Berth runs without one (zero-config). */
 export function fileConfig(state: EngineState): BerthConfig | undefined {
   return state.mode === 'file' && state.configFile ? state.fileConfig : undefined;
 }
 
-/** The concise form of a valid config: every key whose removal parses to the same config is dropped. */
-export function compactConfig(config: BerthConfig): BerthConfigInput {
-  const draft = shorthand(JSON.parse(JSON.stringify(config)) as Record<string, unknown>);
-  const target = JSON.stringify(configSchema.parse(draft));
+/** The edit as operations for editConfig, each value taken from the validated config and made concise. */
+export function editOps(edit: Edited, parsed: BerthConfig): ConfigOp[] {
+  return edit.ops.map((op) => (op.op === 'remove' ? { op: 'remove', path: op.path } : { op: op.op, path: op.path, value: compactAt(parsed, op.path) }));
+}
+
+/** The value at `path` of a valid config (the whole config for []), without every key whose removal parses to the same config. */
+export function compactAt(config: BerthConfig, path: Path): unknown {
+  // Held one level up, so that the config itself (path []) is compacted the same way as any value in it.
+  const root = { config: JSON.parse(JSON.stringify(config)) as unknown };
+  const full: Path = ['config', ...path];
+  const parent = full.slice(0, -1).reduce<Record<string | number, unknown>>((node, key) => node[key] as Record<string | number, unknown>, root);
+  const last = full[full.length - 1]!;
+  parent[last] = shorthand(parent[last], path.length > 0 && typeof last === 'string' ? last : undefined);
+  const target = JSON.stringify(configSchema.parse(root.config));
   const same = () => {
-    const parsed = configSchema.safeParse(draft);
+    const parsed = configSchema.safeParse(root.config);
     return parsed.success && JSON.stringify(parsed.data) === target;
   };
   const prune = (node: unknown): void => {
@@ -31,12 +41,12 @@ export function compactConfig(config: BerthConfig): BerthConfigInput {
       prune(value);
     }
   };
-  prune(draft);
-  return draft as BerthConfigInput;
+  prune(parent[last]);
+  return parent[last];
 }
 
 /** `forward: { targetGroups: [{ name: a, weight: 1 }] }` → `forward: a`; "200" → 200 where the schema takes numbers. */
-function shorthand(node: Record<string, unknown>): Record<string, unknown> {
+function shorthand(node: unknown, key?: string): unknown {
   const walk = (v: unknown, key?: string): unknown => {
     if (Array.isArray(v)) return v.map((x) => walk(x));
     if (v && typeof v === 'object') {
@@ -50,5 +60,5 @@ function shorthand(node: Record<string, unknown>): Record<string, unknown> {
     if (typeof v === 'string' && /^\d+$/.test(v) && (key === 'statusCode' || key === 'port' || key === 'matcher')) return Number(v);
     return v;
   };
-  return walk(node) as Record<string, unknown>;
+  return walk(node, key);
 }

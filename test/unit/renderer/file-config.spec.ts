@@ -1,7 +1,7 @@
 // What the editor writes back: berth.yaml's own config, never label routes or runtime switches;
-// defaults dropped, shorthand kept.
+// defaults dropped, shorthand kept — for the whole config and for the one value an edit sets.
 import { describe, expect, it } from 'vitest';
-import { compactConfig, fileConfig } from '../../../renderer/views/edit/file-config.js';
+import { compactAt, fileConfig } from '../../../renderer/views/edit/file-config.js';
 import { configSchema } from '../../../shared/model/index.js';
 import { BerthEngine } from '../../../main/engine/index.js';
 import { fakeDiscovery, idleListener, runningContainer } from '../../helpers/fake-discovery.js';
@@ -10,7 +10,7 @@ import { demoConfig } from './fixtures.js';
 describe('file config', () => {
   it('compacts a parsed config back to what a person writes, and it parses to the same config', () => {
     const parsed = configSchema.parse(demoConfig);
-    const compact = compactConfig(parsed);
+    const compact = compactAt(parsed, []);
     expect(compact).toEqual(demoConfig);
     expect(configSchema.parse(compact)).toEqual(parsed);
   });
@@ -20,10 +20,17 @@ describe('file config', () => {
       targetGroups: [{ name: 'a', protocol: 'HTTP', deregistrationDelaySeconds: 5, healthCheck: { path: '/health', matcher: 204 }, targets: { static: ['127.0.0.1:1'] } }],
       loadBalancers: [{ name: 'w', listeners: [{ port: 80, protocol: 'HTTP', defaultAction: { redirect: { protocol: 'HTTPS', port: 443, statusCode: 'HTTP_301' } } }] }],
     });
-    expect(compactConfig(parsed)).toEqual({
+    expect(compactAt(parsed, [])).toEqual({
       targetGroups: [{ name: 'a', protocol: 'HTTP', deregistrationDelaySeconds: 5, healthCheck: { path: '/health', matcher: 204 }, targets: { static: ['127.0.0.1:1'] } }],
       loadBalancers: [{ name: 'w', listeners: [{ port: 80, protocol: 'HTTP', defaultAction: { redirect: { protocol: 'HTTPS', port: 443, statusCode: 'HTTP_301' } } }] }],
     });
+  });
+
+  it('compacts only the value at the path an edit sets', () => {
+    const parsed = configSchema.parse(demoConfig);
+    expect(compactAt(parsed, ['targetGroups', 1])).toEqual(demoConfig.targetGroups![1]);
+    expect(compactAt(parsed, ['loadBalancers', 0, 'listeners', 0, 'rules', 1, 'action', 'forward'])).toBe('app');
+    expect(compactAt(parsed, ['loadBalancers', 0, 'listeners', 0, 'port'])).toBe(8080);
   });
 
   it('saves neither the routes container labels added nor a rule switched off at runtime', async () => {
@@ -37,8 +44,8 @@ describe('file config', () => {
     expect(state.config.loadBalancers.map((lb) => lb.name)).toEqual(['web', 'berth-labels']);
     expect(state.config.loadBalancers[0]!.listeners[0]!.rules.find((r) => r.priority === 20)!.enabled).toBe(false);
 
-    const saved = JSON.stringify(compactConfig(fileConfig(state)!));
-    expect(compactConfig(fileConfig(state)!)).toEqual(demoConfig);
+    const saved = JSON.stringify(compactAt(fileConfig(state)!, []));
+    expect(compactAt(fileConfig(state)!, [])).toEqual(demoConfig);
     for (const made of ['blog', 'users', 'berth-labels', 'enabled']) expect(saved).not.toContain(made);
   });
 

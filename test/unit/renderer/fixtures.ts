@@ -29,11 +29,16 @@ export function target(partial: Partial<TargetState> & { id: string; targetGroup
   return { host: '127.0.0.1', port: 49153, source: 'docker', health: 'healthy', inFlight: 0, ...partial };
 }
 
+/** The revision of berth.yaml the fixture's engine runs. */
+export const REVISION = '0123456789abcdef';
+
 export function engineState(overrides: Partial<EngineState> = {}, config: BerthConfigInput = demoConfig): EngineState {
   return {
     version: 1,
     mode: 'file',
     configFile: '/home/dev/shop/berth.yaml',
+    revision: REVISION,
+    configFileState: { revision: REVISION, status: 'ok', problems: [], loadedAt: 1_700_000_000_000 },
     config: configSchema.parse(config),
     fileConfig: configSchema.parse(config),
     paused: false,

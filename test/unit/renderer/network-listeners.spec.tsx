@@ -24,7 +24,7 @@ beforeAll(() => {
 });
 afterEach(cleanup);
 
-const saved = (c: FakeClient) => c.callsOf('updateConfig').map((i) => (i as { config: { loadBalancers: { name: string; listeners: { rules?: unknown[] }[] }[]; targetGroups: unknown[] } }).config);
+const saved = (c: FakeClient) => c.callsOf('editConfig').map((i) => (i as { ops: { op: string; path: (string | number)[]; value?: unknown }[] }).ops);
 
 describe('overview of a network load balancer', () => {
   it('shows its listeners with their tcp:// and udp:// URLs to copy, the sni rule in words, and TCP/UDP groups with health', async () => {
@@ -147,7 +147,7 @@ describe('metrics of network target groups', () => {
 
 describe('editing network listeners', () => {
   it('a TCP listener takes sni rules only, forwarding to the groups it may reach', async () => {
-    const c = new FakeClient().answer('getState', networkState()).answer('updateConfig', { ok: true, problems: [] });
+    const c = new FakeClient().answer('getState', networkState()).answer('editConfig', { ok: true, problems: [] });
     renderScreen(<EditScreen />, c);
     fireEvent.change(await screen.findByRole('combobox', { name: 'listener' }), { target: { value: '1' } });
     expect(screen.getByTestId('edit-rule-10').textContent).toContain('TLS name (SNI) is "a.localhost"');
@@ -164,11 +164,9 @@ describe('editing network listeners', () => {
     fireEvent.change(screen.getByRole('combobox', { name: 'target group 1' }), { target: { value: 'tls-app' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save to berth.yaml' }));
     await waitFor(() => expect(saved(c)).toHaveLength(1));
-    const edge = saved(c)[0]!.loadBalancers.find((lb) => lb.name === 'edge')!;
-    expect(edge.listeners[0]!.rules).toEqual([
-      { priority: 10, conditions: { sni: ['a.localhost'] }, action: { forward: 'tls-app' } },
-      { priority: 20, conditions: { sni: ['b.localhost', '*.b.localhost'] }, action: { forward: 'tls-app' } },
-    ]);
+    // One rule added after the one the file has; nothing else of berth.yaml is sent.
+    const edge = networkState().fileConfig!.loadBalancers.findIndex((lb) => lb.name === 'edge');
+    expect(saved(c)[0]).toEqual([{ op: 'add', path: ['loadBalancers', edge, 'listeners', 0, 'rules', 1], value: { priority: 20, conditions: { sni: ['b.localhost', '*.b.localhost'] }, action: { forward: 'tls-app' } } }]);
   });
 
   it('a UDP listener has no rules to add, and says where its flows go', async () => {
@@ -179,7 +177,7 @@ describe('editing network listeners', () => {
   });
 
   it('a new UDP group selects UDP ports and offers source-IP stickiness only', async () => {
-    const c = new FakeClient().answer('getState', networkState()).answer('updateConfig', { ok: true, problems: [] });
+    const c = new FakeClient().answer('getState', networkState()).answer('editConfig', { ok: true, problems: [] });
     renderScreen(<EditScreen />, c);
     fireEvent.click(await screen.findByRole('tab', { name: 'Target groups' }));
     fireEvent.click(screen.getByRole('button', { name: '+ Add target group' }));
@@ -195,6 +193,7 @@ describe('editing network listeners', () => {
       fireEvent.click(screen.getByRole('button', { name: 'Save to berth.yaml' }));
     });
     await waitFor(() => expect(saved(c)).toHaveLength(1));
-    expect(saved(c)[0]!.targetGroups.at(-1)).toEqual({ name: 'syslog', protocol: 'UDP', targets: { docker: { labels: { app: 'syslog' }, containerPort: 514, protocol: 'udp' } } });
+    const groups = networkState().fileConfig!.targetGroups.length;
+    expect(saved(c)[0]).toEqual([{ op: 'add', path: ['targetGroups', groups], value: { name: 'syslog', protocol: 'UDP', targets: { docker: { labels: { app: 'syslog' }, containerPort: 514, protocol: 'udp' } } } }]);
   });
 });
