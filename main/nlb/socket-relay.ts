@@ -6,6 +6,10 @@ import * as net from 'node:net';
 /** What libuv asks for per read of a TCP socket: the largest read Node would make anyway. */
 const READ_SIZE = 64 * 1024;
 
+/** Read buffers of finished connections, for the next ones: a connection does not cost 128 KB of malloc. */
+const pool: Buffer[] = [];
+const POOL_MAX = 128;
+
 /** Tests force the stream path (`pipe()`), to prove both behave the same. */
 export const RELAY_DISABLED = process.env.BERTH_TCP_RELAY === 'stream';
 
@@ -16,14 +20,20 @@ export const RELAY_DISABLED = process.env.BERTH_TCP_RELAY === 'stream';
  * gives, with one buffer in flight instead of a queue).
  */
 export class Relay {
-  private buffer = Buffer.allocUnsafeSlow(READ_SIZE);
+  private buffer: Buffer | undefined = pool.pop() ?? Buffer.allocUnsafeSlow(READ_SIZE);
   private from: net.Socket | undefined;
   private to: net.Socket | undefined;
   /** Bytes read before `to` was attached (a target that speaks first), copied out of the buffer. */
   private early: Buffer[] = [];
   private waiting = false;
   /** For the `onread` option of the socket that is read from. */
-  readonly onread = { buffer: this.buffer, callback: (n: number, buf: Uint8Array) => this.forward(n, buf as Buffer) };
+  readonly onread = { buffer: this.buffer!, callback: (n: number, buf: Uint8Array) => this.forward(n, buf as Buffer) };
+
+  /** Once the socket read from is destroyed (no read can land any more): the buffer goes back to the pool. */
+  release(): void {
+    if (this.buffer && pool.length < POOL_MAX) pool.push(this.buffer);
+    this.buffer = undefined;
+  }
 
   /** Starts moving bytes; `from` must have been created with this relay's `onread`. */
   attach(from: net.Socket, to: net.Socket): void {

@@ -67,6 +67,7 @@ export class TcpSession implements WatchedConnection {
   private clientClosed = false;
   /** Target → client without a Buffer per read, for plain TCP targets (see socket-relay.ts). */
   private downRelay: Relay | undefined;
+  private upRelay: Relay | undefined;
 
   constructor(
     private readonly ctx: SessionContext,
@@ -127,6 +128,7 @@ export class TcpSession implements WatchedConnection {
         ...(tls ? { tls: { servername: serverName } } : {}),
         ...(this.downRelay ? { onread: this.downRelay.onread } : {}),
       });
+      if (!result.ok) this.downRelay?.release();
       if (result.ok && !this.done && !this.clientClosed) {
         this.connectMs = Math.round(performance.now() - began);
         return this.pipe(result.socket, replay);
@@ -178,6 +180,8 @@ export class TcpSession implements WatchedConnection {
     // buffering) and, with end: true, forwards the end of each direction as a FIN. Both half-close.
     const upRelay = this.downRelay ? new Relay() : undefined;
     const adopted = upRelay ? adoptForRelay(this.client, upRelay) : undefined;
+    if (adopted) this.upRelay = upRelay;
+    else upRelay?.release();
     if (adopted) {
       this.unwatchClient(this.client);
       this.client = adopted;
@@ -218,6 +222,9 @@ export class TcpSession implements WatchedConnection {
     if (!this.clientClosed && !this.client.destroyed) return;
     if (this.upstream && !this.upstream.destroyed) return;
     this.done = true;
+    // Both sockets are destroyed: nothing reads into the relays' buffers any more.
+    this.upRelay?.release();
+    this.downRelay?.release();
     if (this.upstream) {
       this.ctx.watch.remove(this);
       this.group.end(this.target);
