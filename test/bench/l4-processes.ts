@@ -2,6 +2,7 @@
 //   tcp-sink <port>                          counts the bytes of each connection, answers the count at its end
 //   tcp-echo <port>                          echoes each connection's bytes (after a PROXY v2 header, if any)
 //   udp-echo <port>                          echoes each datagram (after a PROXY v2 header, if any)
+//   tcp-pipe <port> <targetPort>             a bare Node forwarder: net.connect and pipe() both ways (anchor)
 //   berth-tcp <port> <targetPort> <pp2>      Berth's TcpListener in front of the target
 //   berth-udp <port> <targetPort> <pp2>      Berth's UdpListener in front of the target
 // The Berth roles run the engine's own parts: a target group at runtime (health checks off, so no
@@ -73,6 +74,17 @@ if (role === 'tcp-sink') {
     socket.setSendBufferSize(4 * 1024 * 1024);
     ready();
   });
+} else if (role === 'tcp-pipe') {
+  net
+    .createServer({ allowHalfOpen: true }, (client) => {
+      const target = net.connect({ port: targetPort, host: '127.0.0.1', allowHalfOpen: true }, () => {
+        client.pipe(target);
+        target.pipe(client);
+      });
+      client.on('error', () => target.destroy());
+      target.on('error', () => client.destroy());
+    })
+    .listen(port, '127.0.0.1', ready);
 } else if (role === 'berth-tcp' || role === 'berth-udp') {
   const protocol = role === 'berth-tcp' ? 'TCP' : 'UDP';
   const group = new TargetGroupRuntime(targetGroupSchema.parse({ name: 'bench', protocol, proxyProtocolV2 }), { healthChecks: false });

@@ -1,149 +1,109 @@
-// TLS benchmark (`npm run bench:tls`): CA creation time; first-handshake time for new names (p50/p95
-// over NAMES names, one at a time, target p50 < 20 ms) with ECDSA leaves and, for comparison, RSA
-// leaves; the cached handshake rate; and HTTPS vs plain HTTP requests/s through Berth's HTTP listener.
-//   npm run bench:tls -- [--names 200] [--seconds 5] [--connections 32]
-import { execFile, spawnSync } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { connect, createServer } from 'node:tls';
-import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { HttpListener } from '../../main/alb/index.js';
-import { CertificateStore, createCa, type LeafKeyAlgorithm } from '../../main/tls/index.js';
-import { loadBalancerSchema } from '../../shared/model/index.js';
+// TLS benchmark of the real `berth up` (an HTTPS listener from a berth.yaml, certificates minted by
+// Berth's local CA as by default, ECDSA P-256) beside Caddy, nginx and HAProxy with a P-256
+// certificate of their own, each alone on core 1; origin (nginx, plain HTTP) and wrk on core 0.
+// HTTPS keep-alive requests/s, and new TLS connections/s (Connection: close: a full handshake each).
+// CA creation and first-handshake minting times are in `npm run bench:tls-mint`.
+//   npm run bench:tls -- [--rounds 3] [--duration 10] [--connections 50] [--json FILE] [--profile DIR]
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { freePort } from '../helpers/free-port.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { parseArgs } from './bench-support.js';
+import {
+  LOAD_CORE,
+  PROXY_CORE,
+  Workspace,
+  caddyfile,
+  haproxyConfig,
+  hasCommand,
+  makeCertificate,
+  nginxConfig,
+  pinSelf,
+  report,
+  runRounds,
+  startBerthUp,
+  startCaddy,
+  startHaproxy,
+  startNginx,
+  waitForPort,
+  wrk,
+  type Goal,
+  type Path,
+  type Scenario,
+} from './side-by-side.js';
 
-const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/) as [string, string]));
-const NAMES = Number(args.names ?? 200);
-const SECONDS = Number(args.seconds ?? 5);
-const CONNECTIONS = Number(args.connections ?? 32);
-const tmp = await tempDir('berth-bench-tls-');
+const args = parseArgs(process.argv.slice(2));
+const rounds = Number(args.rounds ?? 3);
+const duration = Number(args.duration ?? 10);
+const connections = Number(args.connections ?? 50);
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]!;
-const ms = (v: number) => `${v.toFixed(1)} ms`;
+pinSelf();
+const ws = new Workspace();
+const originPort = await freePort();
+startNginx(ws, 'nginx-origin', LOAD_CORE, nginxConfig(ws, { originOnly: originPort }));
+await waitForPort(originPort, 'nginx origin');
+const certificate = makeCertificate(ws);
 
-function handshake(port: number, servername: string): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false }, () => {
-      resolve(performance.now() - started);
-      socket.destroy();
-    });
-    socket.once('error', reject);
-  });
+const berthPort = await freePort();
+const yaml = [
+  'loadBalancers:',
+  '  - name: bench',
+  '    listeners:',
+  `      - { port: ${berthPort}, protocol: HTTPS, defaultAction: { forward: web } }`,
+  'targetGroups:',
+  `  - { name: web, protocol: HTTP, targets: { static: ["127.0.0.1:${originPort}"] } }`,
+  '',
+].join('\n');
+const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`] : [];
+const berth = await startBerthUp(ws, yaml, [berthPort], profile);
+
+interface TlsPath extends Path {
+  port: number;
 }
+const paths: TlsPath[] = [{ name: 'berth', pid: berth.pid, port: berthPort }];
+const anchor = async (name: string, start: (port: number) => { pid?: number | undefined }) => {
+  const port = await freePort();
+  const child = start(port);
+  await waitForPort(port, name);
+  paths.push({ name, pid: child.pid, port });
+};
+if (hasCommand('caddy')) await anchor('caddy', (port) => startCaddy(ws, caddyfile({ http: { origin: originPort, https: port }, cert: certificate })));
+if (hasCommand('nginx')) await anchor('nginx', (port) => startNginx(ws, 'nginx', PROXY_CORE, nginxConfig(ws, { http: { origin: originPort, https: port }, cert: certificate })));
+if (hasCommand('haproxy')) await anchor('haproxy', (port) => startHaproxy(ws, haproxyConfig({ http: { origin: originPort, https: port }, pem: certificate.pem })));
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-console.log(`${cpus().length} CPUs, load average ${load()} (figures on a busy machine are slower)`);
+// wrk sends the URL's host as SNI; Berth mints a certificate for app.bench.localhost on the first one.
+const url = (p: Path) => `https://127.0.0.1:${(p as TlsPath).port}/`;
+const HOST = 'app.bench.localhost';
+const measure = (close: boolean) => (p: Path) => {
+  const r = wrk(url(p), duration, connections, { close, host: HOST });
+  return { value: r.rps, work: r.requests, p50: r.p50, p99: r.p99, errors: r.errors };
+};
+const keepAlive: Scenario = {
+  name: `HTTPS keep-alive (wrk -t1 -c${connections})`,
+  unit: 'req/s',
+  cpu: 'us-per-unit',
+  paths,
+  warmUp: (p) => void wrk(url(p), 2, connections, { host: HOST }),
+  run: measure(false),
+};
+const handshakes: Scenario = {
+  name: `new TLS connections (wrk -t1 -c${connections}, Connection: close, full handshakes)`,
+  unit: 'conn/s',
+  cpu: 'us-per-unit',
+  paths,
+  warmUp: (p) => void wrk(url(p), 2, connections, { close: true, host: HOST }),
+  run: measure(true),
+};
+const goals: Goal[] = [
+  { scenario: keepAlive.name, metric: 'value', against: 'caddy', bound: 1.0, text: 'HTTPS keep-alive req/s ≥ Caddy' },
+  { scenario: handshakes.name, metric: 'value', against: 'caddy', bound: 0.8, text: 'new TLS connections/s ≥ 0.8× Caddy' },
+];
+
+let outcome: { pass: boolean; summary: unknown } | undefined;
 try {
-  // 1. CA creation (RSA 3072 key generation dominates, and varies with the primes found).
-  const caTimes: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const started = performance.now();
-    await createCa(join(tmp.path, `ca-${i}`));
-    caTimes.push(performance.now() - started);
-  }
-  console.log(`CA creation (RSA 3072, 3 runs): ${caTimes.map(ms).join(', ')}; median ${ms(percentile(caTimes, 50))}`);
-
-  // 2. First handshake for a new name, one name at a time; the server is an NLB-style TLS listener.
-  const firstHandshakes = async (algorithm: LeafKeyAlgorithm, count: number) => {
-    const mints: number[] = [];
-    const store = new CertificateStore({ dataDir: join(tmp.path, `data-${algorithm}`), leafKeyAlgorithm: algorithm, onEvent: (e) => e.type === 'minted' && mints.push(e.ms) });
-    await store.init();
-    const server = createServer(await store.createSecureServerOptions({ allowedNames: ['*.localhost'] }), (s) => s.end());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
-    // Let the key pool fill, as it would between a listener's start and its first visitors.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const times: number[] = [];
-    for (let i = 0; i < count; i++) times.push(await handshake(port, `n${i}.bench.localhost`));
-    const cached: number[] = [];
-    for (let i = 0; i < Math.min(count, 100); i++) cached.push(await handshake(port, `n${i}.bench.localhost`));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await store.close();
-    return { times, mints, cached, port };
-  };
-  const ec = await firstHandshakes('ec-p256', NAMES);
-  const p50 = percentile(ec.times, 50);
-  console.log(`first handshake, new name, ECDSA P-256 leaves (${NAMES} names): p50 ${ms(p50)}, p95 ${ms(percentile(ec.times, 95))}, max ${ms(Math.max(...ec.times))}; minting alone p50 ${ms(percentile(ec.mints, 50))}`);
-  console.log(`handshake, cached name (same client, 100 names): p50 ${ms(percentile(ec.cached, 50))}`);
-  const rsaCount = Math.min(NAMES, 40);
-  const rsa = await firstHandshakes('rsa-2048', rsaCount);
-  console.log(`first handshake, new name, RSA 2048 leaves (${rsaCount} names, pool of 8): p50 ${ms(percentile(rsa.times, 50))}, p95 ${ms(percentile(rsa.times, 95))}  (why ECDSA is the default)`);
-  console.log(`target first-handshake p50 < 20 ms: ${p50 < 20 ? 'met' : 'MISSED'}`);
-  if (p50 >= 20) process.exitCode = 1;
-
-  // 3. Cached handshake rate: a client process opens new TLS connections for a cached name, 8 at a time.
-  await cachedHandshakeRate();
-
-  // 4. HTTPS vs HTTP through Berth's HTTP listener (fixed response), measured with wrk over keep-alive.
-  await requestsPerSecond();
-  console.log(`load average at the end: ${load()}`);
+  const results = await runRounds([keepAlive, handshakes], rounds);
+  outcome = report(`TLS benchmark: berth up (HTTPS listener, auto certificate) and anchors each alone on core ${PROXY_CORE}; nginx origin and wrk on core ${LOAD_CORE}; ${rounds} rounds of ${duration} s`, [keepAlive, handshakes], results, goals);
+  if (args.json) writeFileSync(args.json, JSON.stringify({ node: process.version, rounds, duration, connections, results, summary: outcome.summary }, null, 2));
 } finally {
-  await tmp.remove();
+  await ws.stopAll();
 }
-
-async function cachedHandshakeRate(): Promise<void> {
-  const store = new CertificateStore({ dataDir: join(tmp.path, 'data-rate') });
-  await store.init();
-  const server = createServer(await store.createSecureServerOptions({ allowedNames: ['*.localhost'] }), (s) => s.end());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await handshake(port, 'rate.bench.localhost');
-  const client = `
-    import { connect } from 'node:tls';
-    const [port, seconds] = process.argv.slice(1).map(Number);
-    const end = Date.now() + seconds * 1000;
-    let count = 0;
-    const one = () => new Promise((resolve, reject) => {
-      const s = connect({ host: '127.0.0.1', port, servername: 'rate.bench.localhost', rejectUnauthorized: false }, () => { count++; s.destroy(); resolve(); });
-      s.once('error', reject);
-    });
-    await Promise.all(Array.from({ length: 8 }, async () => { while (Date.now() < end) await one(); }));
-    console.log(count / seconds);`;
-  const cpuBefore = process.cpuUsage();
-  const rate = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, ['--input-type=module', '-e', client, String(port), String(SECONDS)], (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
-  );
-  const cpu = process.cpuUsage(cpuBefore);
-  const cpuPerHandshakeMs = (cpu.user + cpu.system) / 1000 / (Number(rate) * SECONDS);
-  // The server's CPU time per handshake does not depend on how busy the machine is; the wall-clock rate does.
-  console.log(`cached handshake rate (TLS listener, client in another process, 8 concurrent, ${SECONDS} s): ${Number(rate).toFixed(0)} handshakes/s; server CPU ${cpuPerHandshakeMs.toFixed(2)} ms per handshake (≈ ${(1000 / cpuPerHandshakeMs).toFixed(0)}/s per core)`);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await store.close();
-}
-
-async function requestsPerSecond(): Promise<void> {
-  if (spawnSync('wrk', ['--version']).error) {
-    console.log('HTTPS vs HTTP requests/s: skipped, wrk is not installed (Debian: apt-get install wrk)');
-    return;
-  }
-  const store = new CertificateStore({ dataDir: join(tmp.path, 'data-listener') });
-  await store.init();
-  const rates: Record<string, number> = {};
-  for (const protocol of ['HTTP', 'HTTPS'] as const) {
-    const port = await freePort();
-    const loadBalancer = loadBalancerSchema.parse({
-      name: 'bench',
-      listeners: [{ port, protocol, defaultAction: { fixedResponse: { statusCode: 200, contentType: 'text/plain', messageBody: 'ok' } } }],
-    });
-    let id = 0;
-    const listener = new HttpListener({
-      listener: loadBalancer.listeners[0]!,
-      loadBalancer,
-      resolveTargetGroup: () => undefined,
-      recorder: { nextId: () => ++id, record: () => undefined },
-      ...(protocol === 'HTTPS' ? { tls: await store.createSecureServerOptions({ allowedNames: ['*.localhost'] }) } : {}),
-    });
-    await listener.start();
-    const url = `${protocol.toLowerCase()}://127.0.0.1:${port}/`;
-    const run = await new Promise<string>((resolve, reject) =>
-      execFile('wrk', ['-t', '2', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '-H', 'Host: api.bench.localhost', url], (err, stdout) => (err ? reject(err) : resolve(stdout))),
-    );
-    rates[protocol] = Number(/Requests\/sec:\s+([\d.]+)/.exec(run)?.[1] ?? 0);
-    await listener.stop();
-  }
-  await store.close();
-  const ratio = rates.HTTPS! / rates.HTTP!;
-  console.log(`requests/s through Berth's HTTP listener (wrk, ${CONNECTIONS} keep-alive connections, ${SECONDS} s): HTTP ${rates.HTTP!.toFixed(0)}, HTTPS ${rates.HTTPS!.toFixed(0)} (${(ratio * 100).toFixed(0)}% of HTTP)`);
-}
+if (outcome && !outcome.pass) process.exitCode = 1;
