@@ -4,6 +4,10 @@ import { defineConfig } from 'vitest/config';
 // say something about Berth only when nothing else competes for the two cores: they run alone, one
 // file at a time, after every other suite has finished.
 const QUIET = ['test/integration/tls/concurrency.spec.ts'];
+// The ALB suites that exercise what the upstream client decides (error answers, header passing,
+// aborts on deregistration) run a second time on the undici client; the native one is the default.
+// upstream-client.spec.ts itself runs against both clients.
+const ON_UNDICI = ['test/integration/alb/errors.spec.ts', 'test/integration/alb/headers.spec.ts', 'test/integration/alb/deregistration.spec.ts'];
 
 export default defineConfig({
   test: {
@@ -20,6 +24,15 @@ export default defineConfig({
           name: 'main',
           include: ['test/**/*.spec.ts', 'test/**/*.spec.tsx'],
           exclude: QUIET,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'undici',
+          include: ON_UNDICI,
+          env: { BERTH_UPSTREAM_CLIENT: 'undici' },
           sequence: { groupOrder: 0 },
         },
       },
