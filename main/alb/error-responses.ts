@@ -2,7 +2,8 @@
 // where (listener, rule, target), with `x-berth-error: <CODE>` for tools and `Server: berth`.
 import type { Duplex } from 'node:stream';
 import { isHttp2Response, type ClientResponse } from './client-messages.js';
-import { writeOwnHead } from './own-head.js';
+import type { ResponseHeaderMods } from './header-modification.js';
+import { rawOwnHead, writeOwnHead } from './own-head.js';
 
 export type TrafficErrorCode =
   | 'BAD_REQUEST'
@@ -123,12 +124,11 @@ export function sendError(res: ClientResponse, code: TrafficErrorCode, detail: s
 }
 
 /** The same answer written raw on a socket that left HTTP (an upgrade request), then closed. */
-export function writeRawError(socket: Duplex, code: TrafficErrorCode, detail: string): number {
+export function writeRawError(socket: Duplex, code: TrafficErrorCode, detail: string, mods?: ResponseHeaderMods): number {
   const { status, text } = body(code, detail);
   if (!socket.writable) return status;
-  socket.end(
-    `HTTP/1.1 ${status} ${REASON[status] ?? 'Error'}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n` +
-      `server: berth\r\nx-berth-error: ${code}\r\n${status === 405 ? `allow: ${ALLOWED_METHODS}\r\n` : ''}connection: close\r\n\r\n${text}`,
-  );
+  const headers = ['content-type', 'text/plain; charset=utf-8', 'content-length', String(Buffer.byteLength(text)), 'server', 'berth', 'x-berth-error', code];
+  if (status === 405) headers.push('allow', ALLOWED_METHODS);
+  socket.end(rawOwnHead(`HTTP/1.1 ${status} ${REASON[status] ?? 'Error'}`, headers, mods) + text);
   return status;
 }

@@ -18,6 +18,9 @@ import type { ForwardTarget, ForwardTargetGroup, InFlightRequest, TargetGroupRes
 import type { RequestHead } from './request-head.js';
 import { selectTarget } from './target-selection.js';
 import type { OwnHeadRecord } from './own-head.js';
+import { modifyTargetHead, type ResponseHeaderMods } from './header-modification.js';
+import type { ConnectionHeaders } from './connection-headers.js';
+import type { TLSSocket } from 'node:tls';
 import type { UpstreamFlow, UpstreamHandler, UpstreamPool, UpstreamPools } from './upstream/index.js';
 
 /** What a request needs from its listener; replaced as a whole when the config changes. */
@@ -31,6 +34,10 @@ export interface ListenerContext {
   readonly recorder: TrafficSink;
   readonly resolve: TargetGroupResolver;
   readonly pools: UpstreamPools;
+  /** The listener's response header modification; undefined when it has none. */
+  readonly headerMods: ResponseHeaderMods | undefined;
+  /** Headers from the client's TLS connection (version, cipher); undefined when the listener adds none. */
+  readonly connectionHeaders: ConnectionHeaders | undefined;
 }
 
 /** Per client connection: byte counters at the end of the previous request, the peer address, and
@@ -57,12 +64,14 @@ export class BerthResponse<Request extends IncomingMessage = IncomingMessage> ex
   exchange: Exchange | undefined;
   /** The head of an answer Berth wrote itself (error, fixed response, redirect), for the record. */
   ownHeaders: readonly string[] | undefined;
+  headerMods: ResponseHeaderMods | undefined;
 }
 
 /** The same for a request that came over HTTP/2. */
 export class BerthHttp2Response extends Http2ServerResponse implements OwnHeadRecord {
   exchange: Exchange | undefined;
   ownHeaders: readonly string[] | undefined;
+  headerMods: ResponseHeaderMods | undefined;
 }
 
 export type ExchangeResponse = BerthResponse | BerthHttp2Response;
@@ -146,6 +155,7 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
     this.setCookies = chosen.setCookies;
     chosen.group.begin(chosen.target, this);
     this.traceRoot = addForwardingHeaders(this.head, ctx.policy, this.sourceIp, this.startedAt);
+    if (ctx.connectionHeaders) ctx.connectionHeaders(this.conn.socket as TLSSocket, this.head.headers);
     const pool = (this.upstream = ctx.pools.get(chosen.target, chosen.group.config.protocol === 'HTTPS'));
     if (this.head.hasBody && (ctx.capture.bodyBytes > 0 || this.http2)) this.tapRequestBody(ctx.capture.bodyBytes);
     try {
@@ -194,6 +204,7 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
     if (cookies) for (const c of cookies) out.push('set-cookie', c);
     const own = this.setCookies!;
     for (let i = 0; i < own.length; i++) out.push('set-cookie', own[i]!);
+    if (this.ctx.headerMods) modifyTargetHead(out, this.ctx.headerMods);
     writeHead(this.res, statusCode, out, statusText);
     // Kept as sent (the same list, no copy); turned into an object only when someone reads it.
     if (this.ctx.capture.headers) this.responseHeaders = out;

@@ -3,7 +3,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { FixedResponseAction } from '../../shared/model/index.js';
 import type { ClientResponse } from './client-messages.js';
-import { writeOwnHead } from './own-head.js';
+import type { ResponseHeaderMods } from './header-modification.js';
+import { rawOwnHead, writeOwnHead } from './own-head.js';
 
 // AWS leaves the content type of a body-less config unverified; plain text is the harmless reading.
 const DEFAULT_CONTENT_TYPE = 'text/plain; charset=utf-8';
@@ -26,10 +27,7 @@ export class FixedResponsePlan {
   }
 
   /** The same answer for a socket that asked to upgrade: written raw, then closed. */
-  raw(): Buffer {
-    const lines = [`HTTP/1.1 ${this.status} ${STATUS_CODES[this.status] ?? ''}`];
-    for (let i = 0; i < this.headers.length; i += 2) lines.push(`${this.headers[i]}: ${this.headers[i + 1]}`);
-    lines.push('connection: close', '', '');
-    return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), this.body]);
+  raw(mods?: ResponseHeaderMods): Buffer {
+    return Buffer.concat([Buffer.from(rawOwnHead(`HTTP/1.1 ${this.status} ${STATUS_CODES[this.status] ?? ''}`, this.headers, mods), 'latin1'), this.body]);
   }
 }

@@ -14,6 +14,8 @@ import { isHttp2Request, type ClientRequest, type ClientResponse } from './clien
 import { writeRawError, type TrafficErrorCode } from './error-responses.js';
 import { BerthResponse, Exchange, type ConnectionState, type ExchangeResponse, type ListenerContext } from './exchange.js';
 import { addForwardingHeaders } from './forwarding-headers.js';
+import { compileConnectionHeaders } from './connection-headers.js';
+import { compileHeaderMods } from './header-modification.js';
 import type { TargetGroupResolver, TrafficSink } from './listener-dependencies.js';
 import { RequestHead } from './request-head.js';
 import { createSecureServer } from './secure-server.js';
@@ -151,6 +153,8 @@ export class HttpListener {
       recorder: this.options.recorder,
       resolve: this.options.resolveTargetGroup,
       pools: this.pools,
+      headerMods: compileHeaderMods(listener.headerModification),
+      connectionHeaders: compileConnectionHeaders(listener, lb),
     };
     return { ctx, matcher: compileRules(listener, compileAction) };
   }
@@ -224,6 +228,7 @@ export class HttpListener {
       const conn = http2 ? this.sessionState((req as Http2ServerRequest).stream.session!) : this.connection(req.socket as Socket);
       exchange = new Exchange(ctx, req, res as ExchangeResponse, head, conn);
       if (http2 && exchange.method === 'CONNECT') return exchange.fail('METHOD_NOT_ALLOWED', 'CONNECT is not supported: Berth is a load balancer, not a forward proxy');
+      if (ctx.headerMods) (res as ExchangeResponse).headerMods = ctx.headerMods;
       const rejected = head.reject(exchange.method);
       if (rejected) return exchange.fail(rejected, head.rejection(rejected), rejected !== 'METHOD_NOT_ALLOWED');
       const rule = matcher.match(exchange);
@@ -257,12 +262,12 @@ export class HttpListener {
       const plan = rule.payload;
       if (plan.kind === 'fixed-response') {
         session.status = plan.status;
-        socket.end(plan.raw());
+        socket.end(plan.raw(ctx.headerMods));
         return;
       }
       if (plan.kind === 'redirect') {
         session.status = plan.status;
-        socket.end(plan.raw(plan.location({ protocol: ctx.policy.proto, host: hostName(head.routingHost) || ctx.policy.fallbackHost, port: ctx.policy.portText, path: head.path, query: head.query })));
+        socket.end(plan.raw(plan.location({ protocol: ctx.policy.proto, host: hostName(head.routingHost) || ctx.policy.fallbackHost, port: ctx.policy.portText, path: head.path, query: head.query }), ctx.headerMods));
         return;
       }
       const chosen = selectTarget(plan, ctx.resolve, head.cookie, clientIp, session.startedAt);
@@ -277,7 +282,7 @@ export class HttpListener {
       this.websockets.forward(req as UpgradeRequest, headBytes, head.headers, session);
     } catch (err) {
       session.error = 'INTERNAL';
-      session.status = writeRawError(socket, 'INTERNAL', `Berth failed on this upgrade: ${(err as Error).message}`);
+      session.status = writeRawError(socket, 'INTERNAL', `Berth failed on this upgrade: ${(err as Error).message}`, ctx.headerMods);
     }
   };
 
@@ -289,7 +294,7 @@ export class HttpListener {
       socket.destroy();
       return;
     }
-    const status = writeRawError(socket, 'BAD_REQUEST', `the request could not be parsed (${err.code ?? err.message}) (listener ${this.id})`);
+    const status = writeRawError(socket, 'BAD_REQUEST', `the request could not be parsed (${err.code ?? err.message}) (listener ${this.id})`, this.routing.ctx.headerMods);
     this.recordRefusal(socket as Socket, status, 'BAD_REQUEST');
   };
 
@@ -299,7 +304,7 @@ export class HttpListener {
     if (isHttp2Request(req)) return this.onRequest(req, duplex as unknown as ClientResponse);
     const socket = duplex as Socket;
     socket.on('error', noop);
-    const status = writeRawError(socket, 'METHOD_NOT_ALLOWED', `CONNECT is not supported: Berth is a load balancer, not a forward proxy (listener ${this.id})`);
+    const status = writeRawError(socket, 'METHOD_NOT_ALLOWED', `CONNECT is not supported: Berth is a load balancer, not a forward proxy (listener ${this.id})`, this.routing.ctx.headerMods);
     this.recordRefusal(socket, status, 'METHOD_NOT_ALLOWED', { method: 'CONNECT', host: req.url ?? '' });
   };
 

@@ -3,7 +3,8 @@
 // for https) are left out of the URL. Templates are split once per config.
 import type { RedirectAction } from '../../shared/model/index.js';
 import type { ClientResponse } from './client-messages.js';
-import { writeOwnHead } from './own-head.js';
+import type { ResponseHeaderMods } from './header-modification.js';
+import { rawOwnHead, writeOwnHead } from './own-head.js';
 
 const KEYS = ['protocol', 'host', 'port', 'path', 'query'] as const;
 type Part = string | number;
@@ -51,8 +52,8 @@ export class RedirectPlan {
     res.end();
   }
 
-  raw(location: string): string {
-    return `HTTP/1.1 ${this.status} ${this.status === 301 ? 'Moved Permanently' : 'Found'}\r\nlocation: ${location}\r\ncontent-length: 0\r\nserver: berth\r\nconnection: close\r\n\r\n`;
+  raw(location: string, mods?: ResponseHeaderMods): string {
+    return rawOwnHead(`HTTP/1.1 ${this.status} ${this.status === 301 ? 'Moved Permanently' : 'Found'}`, ['location', location, 'content-length', '0', 'server', 'berth'], mods);
   }
 }
 

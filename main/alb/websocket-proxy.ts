@@ -47,7 +47,7 @@ export class WebSocketSession implements InFlightRequest {
   /** Answers a request that will never reach a target, raw on the socket, then closes it. */
   reject(code: TrafficErrorCode, detail: string): void {
     this.error = code;
-    this.status = writeRawError(this.start.socket, code, `${detail} (listener ${this.start.ctx.listenerId}${this.start.rule ? `, rule ${this.start.rule}` : ''})`);
+    this.status = writeRawError(this.start.socket, code, `${detail} (listener ${this.start.ctx.listenerId}${this.start.rule ? `, rule ${this.start.rule}` : ''})`, this.start.ctx.headerMods);
     this.start.socket.destroySoon();
   }
 

@@ -1,5 +1,6 @@
 // Reads the AWS model back into berth.yaml terms. Used by both importers, and by every export to
 // find out what the AWS resources cannot say (the difference becomes Berth metadata and warnings).
+import { HEADER_MODIFICATION_ATTRIBUTES, headerModificationFromAttributes, TLS_HEADERS_ATTRIBUTE } from './header-attributes.js';
 import type { BerthConfigInput } from '../../shared/model/index.js';
 import type { ElbAction, ElbCondition, ElbListener, ElbModel, ElbRule, ElbTargetGroup, Where } from './elb-model.js';
 import { APPLICATION_TG_PROTOCOLS } from './elb-model.js';
@@ -19,8 +20,8 @@ export interface ConfigDraft {
   origins: [path: string, where: Where | undefined][];
 }
 
-const LB_ATTRIBUTES = new Set(['idle_timeout.timeout_seconds', 'routing.http.preserve_host_header.enabled', 'routing.http.xff_header_processing.mode', 'routing.http2.enabled']);
-const LISTENER_ATTRIBUTES = new Set(['tcp.idle_timeout.seconds']);
+const LB_ATTRIBUTES = new Set(['idle_timeout.timeout_seconds', 'routing.http.preserve_host_header.enabled', 'routing.http.xff_header_processing.mode', 'routing.http2.enabled', TLS_HEADERS_ATTRIBUTE]);
+const LISTENER_ATTRIBUTES = new Set(['tcp.idle_timeout.seconds', ...HEADER_MODIFICATION_ATTRIBUTES]);
 const TG_ATTRIBUTES = new Set([
   'deregistration_delay.timeout_seconds', 'slow_start.duration_seconds', 'load_balancing.algorithm.type', 'stickiness.enabled', 'stickiness.type',
   'stickiness.lb_cookie.duration_seconds', 'stickiness.app_cookie.duration_seconds', 'stickiness.app_cookie.cookie_name', 'proxy_protocol_v2.enabled',
@@ -56,6 +57,7 @@ export function modelToConfig(model: ElbModel, problems: ImportProblem[]): Confi
       preserveHostHeader: bool(lb.attributes['routing.http.preserve_host_header.enabled']),
       http2Enabled: bool(lb.attributes['routing.http2.enabled']),
       xffHeaderProcessingMode: lb.attributes['routing.http.xff_header_processing.mode'],
+      tlsVersionAndCipherSuiteHeaders: bool(lb.attributes[TLS_HEADERS_ATTRIBUTE]),
       listeners,
     });
   });
@@ -77,6 +79,7 @@ function listenerToConfig(l: ElbListener, rules: ElbRule[], tgName: Map<string, 
     sslPolicy: l.sslPolicy,
     alpnPolicy: l.alpnPolicy,
     tcpIdleTimeoutSeconds: num(l.attributes['tcp.idle_timeout.seconds']),
+    headerModification: headerModificationFromAttributes(l.attributes),
     defaultAction: actionToConfig(l.defaultActions, tgName, l.where, problems),
     rules: rules.map((r, i) => {
       origins.push([`${path}.rules.${i}`, r.where]);

@@ -9,6 +9,7 @@ import { applyLocalEntries, deepEqual, diffConfigs, jsonClone, readLocalPath, ty
 import { modelToConfig, type ImportProblem } from './model-to-config.js';
 import { localOnlyWarnings, warningForEntry, type ExportWarning } from './warnings.js';
 import { actionToModel, conditionsToModel, targetGroupToModel } from './plan-resources.js';
+import { headerModificationAttributes, TLS_HEADERS_ATTRIBUTE } from './header-attributes.js';
 
 export type ExportFormat = 'cloudformation' | 'terraform';
 
@@ -67,6 +68,7 @@ export function planExport(config: BerthConfig, format: ExportFormat): ExportPla
             'routing.http.xff_header_processing.mode': lb.xffHeaderProcessingMode,
             // AWS's default is on: only the exception is written out.
             ...(lb.http2Enabled ? {} : { 'routing.http2.enabled': 'false' }),
+            ...(lb.tlsVersionAndCipherSuiteHeaders !== undefined ? { [TLS_HEADERS_ATTRIBUTE]: String(lb.tlsVersionAndCipherSuiteHeaders) } : {}),
           }
         : {},
     };
@@ -130,7 +132,10 @@ function addListener(plan: ExportPlan, lb: LoadBalancer, lbRes: ElbLoadBalancer,
     port: l.port,
     protocol: l.protocol,
     certificates: [],
-    attributes: l.tcpIdleTimeoutSeconds !== undefined ? { 'tcp.idle_timeout.seconds': String(l.tcpIdleTimeoutSeconds) } : {},
+    attributes: {
+      ...(l.tcpIdleTimeoutSeconds !== undefined ? { 'tcp.idle_timeout.seconds': String(l.tcpIdleTimeoutSeconds) } : {}),
+      ...headerModificationAttributes(l.headerModification),
+    },
     defaultActions: [actionToModel(l.defaultAction, tgRef)],
   };
   const path = `loadBalancers[${lb.name}].listeners[${l.port}]`;

@@ -7,6 +7,7 @@ import type { ExportPlan } from './plan.js';
 import { LOCAL_SETTINGS_VERSION } from './local-settings.js';
 import { attr, blank, block, comment, expr, writeHcl, type HclItem, type HclValue } from './hcl-writer.js';
 import { NameRegistry } from './names.js';
+import { HEADER_MODIFICATION_TF } from './header-attributes.js';
 
 /** Attribute keys of the ELBv2 API → provider arguments, with the HCL type to write. */
 export const TF_ATTRIBUTES: Record<string, [argument: string, kind: 'number' | 'bool' | 'string']> = {
@@ -21,6 +22,7 @@ export const TF_ATTRIBUTES: Record<string, [argument: string, kind: 'number' | '
   'proxy_protocol_v2.enabled': ['proxy_protocol_v2', 'bool'],
   'preserve_client_ip.enabled': ['preserve_client_ip', 'bool'],
   'deregistration_delay.connection_termination.enabled': ['connection_termination', 'bool'],
+  ...HEADER_MODIFICATION_TF,
 };
 
 /** Attribute keys that the provider takes inside aws_lb_target_group's `target_health_state` block. */

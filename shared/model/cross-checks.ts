@@ -138,6 +138,12 @@ function listenerOptionIssues(listener: Obj, protocol: ListenerProtocol, lp: (st
   if (listener.alpnPolicy !== undefined && protocol !== 'TLS') {
     issues.push({ path: [...lp, 'alpnPolicy'], message: 'alpnPolicy applies to TLS listeners only' });
   }
+  const mods = obj(listener.headerModification);
+  if (mods && protocol !== 'HTTP' && protocol !== 'HTTPS') {
+    issues.push({ path: [...lp, 'headerModification'], message: 'headerModification applies to application (HTTP, HTTPS) listeners' });
+  } else if (mods?.requestHeaderNames !== undefined && protocol === 'HTTP') {
+    issues.push({ path: [...lp, 'headerModification', 'requestHeaderNames'], message: 'the TLS and mTLS request headers exist on HTTPS listeners only' });
+  }
   if (listener.tcpIdleTimeoutSeconds !== undefined && protocol !== 'TCP' && protocol !== 'TCP_UDP') {
     issues.push({ path: [...lp, 'tcpIdleTimeoutSeconds'], message: 'tcpIdleTimeoutSeconds applies to TCP listeners (TLS listeners are fixed at 350 s)' });
   }

@@ -8,3 +8,4 @@ export * from './config.js';
 export * from './traffic.js';
 export * from './state.js';
 export * from './config-warnings.js';
+export * from './header-modification.js';

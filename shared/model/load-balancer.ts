@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ALPN_POLICIES, LIMITS, LISTENER_PROTOCOLS, SSL_POLICIES } from './limits.js';
 import { actionSchema, resourceName } from './actions.js';
 import { conditionsSchema, hostHeaderValue } from './conditions.js';
+import { headerModificationSchema } from './header-modification.js';
 
 export const ruleSchema = z.strictObject({
   priority: z.number().int().min(LIMITS.priorityMin).max(LIMITS.priorityMax, `a priority is ${LIMITS.priorityMin}–${LIMITS.priorityMax}`),
@@ -49,6 +50,8 @@ export const listenerSchema = z.strictObject({
   udpMaxFlows: z.number().int().min(1).max(1_000_000).optional(),
   /** Berth, application listeners: what a traffic record keeps beyond its summary line. */
   capture: captureSchema.optional(),
+  /** Application listeners: response headers added, Berth's Server header, TLS/mTLS header names (AWS listener attributes). */
+  headerModification: headerModificationSchema.optional(),
   defaultAction: actionSchema,
   rules: z.array(ruleSchema).default([]),
 });
@@ -62,6 +65,8 @@ export const loadBalancerSchema = z.strictObject({
   /** AWS `routing.http2.enabled`: HTTPS listeners offer h2 by ALPN unless this is false. */
   http2Enabled: z.boolean().default(true),
   xffHeaderProcessingMode: z.enum(['append', 'preserve', 'remove']).default('append'),
+  /** HTTPS listeners add X-Amzn-Tls-Version and X-Amzn-Tls-Cipher-Suite (OpenSSL names) to requests. */
+  tlsVersionAndCipherSuiteHeaders: z.boolean().optional(),
   listeners: z.array(listenerSchema).default([]),
 });
 

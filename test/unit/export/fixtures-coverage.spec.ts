@@ -1,7 +1,7 @@
 // The export fixtures cover every condition, action, listener protocol and target-group option, so
 // the golden, validator and round-trip specs exercise all of the mapping.
 import { describe, expect, it } from 'vitest';
-import { LISTENER_PROTOCOLS, TARGET_GROUP_PROTOCOLS, type Action, type BerthConfig } from '../../../shared/model/index.js';
+import { LISTENER_PROTOCOLS, REQUEST_HEADER_NAMES, RESPONSE_HEADERS, TARGET_GROUP_PROTOCOLS, type Action, type BerthConfig } from '../../../shared/model/index.js';
 import { FIXTURES, loadFixture } from './export-fixtures.js';
 
 function features(config: BerthConfig): string[] {
@@ -16,6 +16,7 @@ function features(config: BerthConfig): string[] {
     out.push(`lb:type:${lb.type}`, `lb:scheme:${lb.scheme}`, `lb:xff:${lb.xffHeaderProcessingMode}`);
     if (lb.idleTimeoutSeconds !== 60) out.push('lb:idleTimeout');
     if (lb.preserveHostHeader) out.push('lb:preserveHostHeader');
+    if (lb.tlsVersionAndCipherSuiteHeaders) out.push('lb:tlsVersionAndCipherSuiteHeaders');
     for (const l of lb.listeners) {
       out.push(`listener:${l.protocol}`);
       if (l.address !== '127.0.0.1') out.push('listener:address');
@@ -24,6 +25,10 @@ function features(config: BerthConfig): string[] {
       if (l.certificates) out.push(l.certificates === 'auto' ? 'listener:certificates:auto' : 'listener:certificates:files');
       for (const key of ['hostnames', 'sslPolicy', 'alpnPolicy', 'tcpIdleTimeoutSeconds', 'udpIdleTimeoutSeconds', 'udpMaxFlows'] as const) if (l[key] !== undefined) out.push(`listener:${key}`);
       action(l.defaultAction, lb.type === 'network');
+      for (const [k, v] of Object.entries(l.headerModification ?? {})) {
+        if (k === 'requestHeaderNames') for (const name of Object.keys(v as object)) out.push(`listener:headerModification:requestHeaderNames:${name}`);
+        else out.push(`listener:headerModification:${k}`);
+      }
       for (const r of l.rules) {
         if (!r.enabled) out.push('rule:disabled');
         if (r.name) out.push('rule:name');
@@ -76,7 +81,9 @@ describe('export fixtures', () => {
     'lb:type:application', 'lb:type:network', 'lb:scheme:internal', 'lb:xff:append', 'lb:xff:preserve', 'lb:xff:remove', 'lb:idleTimeout', 'lb:preserveHostHeader',
     'listener:address', 'listener:disabled', 'listener:name', 'listener:certificates:auto', 'listener:certificates:files', 'listener:hostnames',
     'listener:sslPolicy', 'listener:alpnPolicy', 'listener:tcpIdleTimeoutSeconds', 'listener:udpIdleTimeoutSeconds', 'listener:udpMaxFlows',
-    'rule:disabled', 'rule:name',
+    'rule:disabled', 'rule:name', 'lb:tlsVersionAndCipherSuiteHeaders',
+    ...['server', ...Object.keys(RESPONSE_HEADERS)].map((k) => `listener:headerModification:${k}`),
+    ...Object.keys(REQUEST_HEADER_NAMES).map((k) => `listener:headerModification:requestHeaderNames:${k}`),
   ])('cover %s', (feature) => {
     expect(all.has(feature)).toBe(true);
   });
