@@ -11,7 +11,10 @@ const ON_UNDICI = ['test/integration/alb/errors.spec.ts', 'test/integration/alb/
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
+    // Generous: a test that spawns `berth` (2-3 CPU-seconds of Node start and TypeScript loading) or
+    // makes 1,000 sequential requests takes 15-30 s on a loaded 2-core machine (npm run test:loaded).
+    // A timeout says nothing about Berth unless something hangs, and a hang still fails.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // Integration suites share one Docker engine and real ports; files run in parallel, tests in a file in order.

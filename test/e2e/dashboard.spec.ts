@@ -286,8 +286,8 @@ describeDocker('dashboard (berth up + Chromium)', () => {
     await page.fill('input[aria-label="path pattern"]', '/v2/*');
     await page.selectOption('select[aria-label="target group 1"]', 'app');
     await page.click('button:has-text("Save to berth.yaml")');
-    await page.locator('[data-testid="edit-rule-20"]').waitFor();
-    expect(await page.textContent('[data-testid="edit-rule-20"]')).toContain('path is "/v2/*"');
+    // The row shows the old rule until the save has gone through Berth and back (seconds on a loaded machine).
+    await eventually(async () => expect(await page.textContent('[data-testid="edit-rule-20"]')).toContain('path is "/v2/*"'), { timeoutMs: 30_000 });
     await eventually(() => {
       const r = curl('/v2/ping');
       expect(r.status).toBe(200);

@@ -57,19 +57,19 @@ describeDocker('berth up and berth targets', () => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    await eventually(() => expect(out).toContain(`listening web ${port}/HTTP`), { timeoutMs: 15_000 });
+    await eventually(() => expect(out).toContain(`listening web ${port}/HTTP`), { timeoutMs: 60_000 });
     const c = await startContainer({ labels: { [label]: '1' } });
-    await eventually(() => expect(out).toContain(`app: 1 target  ${c.name}:${c.hostPort()}`), { timeoutMs: 10_000 });
+    await eventually(() => expect(out).toContain(`app: 1 target  ${c.name}:${c.hostPort()}`), { timeoutMs: 30_000 });
     const table = spawnSync(process.execPath, [berth, 'targets', '-c', file, '--docker-host', testDockerHost()], { encoding: 'utf8' });
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(new RegExp(`app\\s+${c.name}:${c.hostPort()}\\s+127\\.0\\.0\\.1:${c.hostPort()}\\s+docker\\s+${c.name}\\s+running`));
     await c.stop();
-    await eventually(() => expect(out).toContain('app: 0 targets'), { timeoutMs: 10_000 });
+    await eventually(() => expect(out).toContain('app: 0 targets'), { timeoutMs: 30_000 });
     child.kill('SIGINT');
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(0);
     expect(out).toContain('SIGINT: stopping');
-  }, 60_000);
+  }, 180_000);
 
   it('starts without Docker and says where it looked', async () => {
     const port = await freePort();
@@ -80,13 +80,13 @@ describeDocker('berth up and berth targets', () => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    await eventually(() => expect(out).toContain('docker: cannot reach Docker at unix:///nonexistent/docker.sock (from --docker-host)'), { timeoutMs: 15_000 });
-    await eventually(() => expect(out).toMatch(/looked at:\n +--docker-host: unix:\/\/\/nonexistent\/docker\.sock\n +fix: start Docker, or .*DOCKER_HOST.*--docker-host.*docker context use/), { timeoutMs: 15_000 });
+    await eventually(() => expect(out).toContain('docker: cannot reach Docker at unix:///nonexistent/docker.sock (from --docker-host)'), { timeoutMs: 60_000 });
+    await eventually(() => expect(out).toMatch(/looked at:\n +--docker-host: unix:\/\/\/nonexistent\/docker\.sock\n +fix: start Docker, or .*DOCKER_HOST.*--docker-host.*docker context use/), { timeoutMs: 60_000 });
     const res = await fetch(`http://127.0.0.1:${port}/`);
     expect(await res.text()).toBe('up');
     child.kill('SIGTERM');
     expect(await new Promise((r) => child.once('exit', r))).toBe(0);
-  }, 30_000);
+  }, 120_000);
 
   it('lists every place it looked when the docker context it found is unreachable', async () => {
     const port = await freePort();
@@ -104,7 +104,7 @@ describeDocker('berth up and berth targets', () => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    await eventually(() => expect(out).toContain('fix: start Docker'), { timeoutMs: 15_000 });
+    await eventually(() => expect(out).toContain('fix: start Docker'), { timeoutMs: 60_000 });
     const looked = out.slice(out.indexOf('looked at:\n') + 'looked at:\n'.length, out.indexOf('  fix:')).split('\n').filter(Boolean).map((l) => l.trim());
     expect(looked).toEqual([
       '--docker-host: not given',
@@ -116,5 +116,5 @@ describeDocker('berth up and berth targets', () => {
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('up');
     child.kill('SIGTERM');
     expect(await new Promise((r) => child.once('exit', r))).toBe(0);
-  }, 30_000);
+  }, 120_000);
 });
