@@ -1,6 +1,7 @@
 // Which desktop notifications a state change deserves: one when a target group goes down (every
 // target that takes new traffic is unhealthy) and one when it comes back, never one per target, so
-// a restarting compose project makes one notification instead of a dozen.
+// a restarting compose project makes one notification instead of a dozen; and one when berth.yaml
+// stops loading, not one per save while it stays broken.
 import type { EngineState } from '../engine/engine-state.js';
 import { isUnhealthy } from '../../shared/model/state.js';
 
@@ -41,4 +42,23 @@ export function groupHealthNotifications(
     }
   }
   return { notifications, memory: next };
+}
+
+/** Whether berth.yaml loaded at the last state, carried from one state to the next. */
+export type ConfigFileMemory = 'ok' | 'invalid' | 'missing' | undefined;
+
+/** One notification when berth.yaml goes from loading to not loading (broken or deleted); none while it stays so. */
+export function configFileNotification(memory: ConfigFileMemory, state: Pick<EngineState, 'configFile' | 'configFileState'>): { notification?: HealthNotification; memory: ConfigFileMemory } {
+  const file = state.configFileState;
+  if (!file) return { memory };
+  const broken = file.status !== 'ok';
+  const wasBroken = memory === 'invalid' || memory === 'missing';
+  if (!broken || wasBroken) return { memory: file.status };
+  const name = state.configFile?.split(/[\\/]/).pop() ?? 'berth.yaml';
+  const first = file.problems[0];
+  const body =
+    file.status === 'missing'
+      ? 'The file was deleted. Berth keeps running the last good version until it is back.'
+      : `${first ? `${name}:${first.line}:${first.column} ${first.message}` : 'It cannot be loaded.'}${file.problems.length > 1 ? ` (and ${file.problems.length - 1} more)` : ''}. Berth keeps running the last good version.`;
+  return { notification: { title: `Berth: ${name} ${file.status === 'missing' ? 'was deleted' : 'has problems'}`, body }, memory: file.status };
 }

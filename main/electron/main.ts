@@ -17,7 +17,7 @@ import { APP_ENTRY, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from
 import { appLayout } from './app-layout.js';
 import { bringToFront, denyPermissions, guardNavigation } from './window-guards.js';
 import { debounce, restoreBounds } from './window-bounds.js';
-import { groupHealthNotifications, type GroupHealthMemory } from './health-notifications.js';
+import { configFileNotification, groupHealthNotifications, type ConfigFileMemory, type GroupHealthMemory } from './health-notifications.js';
 import { configFailureMessage } from './config-failure.js';
 import { readSettings, settingsFile, writeSettings, type DesktopSettings } from './desktop-settings.js';
 
@@ -45,6 +45,7 @@ function runDesktopApp(): void {
   let quitting = false;
   let stopped = false;
   let healthMemory: GroupHealthMemory = new Map();
+  let configMemory: ConfigFileMemory;
 
   const save = () => {
     try {
@@ -135,9 +136,13 @@ function runDesktopApp(): void {
     if (!engine) return;
     // The memory follows the state even while notifications are off, so turning them on does not
     // announce every group that went down meanwhile.
-    const next = groupHealthNotifications(healthMemory, engine.getState().targetGroups);
+    const state = engine.getState();
+    const next = groupHealthNotifications(healthMemory, state.targetGroups);
     healthMemory = next.memory;
-    if (settings.notifications && Notification.isSupported()) for (const n of next.notifications) new Notification(n).show();
+    const file = configFileNotification(configMemory, state);
+    configMemory = file.memory;
+    const notifications = [...(file.notification ? [file.notification] : []), ...next.notifications];
+    if (settings.notifications && Notification.isSupported()) for (const n of notifications) new Notification(n).show();
     refreshTray();
   }
 

@@ -28,6 +28,8 @@ export type TrayBadge = 'ok' | 'unhealthy' | 'paused' | 'error';
 
 export function trayBadge(state: EngineState, paused: boolean): TrayBadge {
   if (paused) return 'paused';
+  // A berth.yaml that cannot be loaded is an error to fix, even though the last good version still runs.
+  if (configBroken(state)) return 'error';
   if (state.loadBalancers.some((lb) => lb.listeners.some((l) => l.status === 'error'))) return 'error';
   if (state.targetGroups.some((tg) => tg.targets.some((t) => isUnhealthy(t.health)))) return 'unhealthy';
   return 'ok';
@@ -51,11 +53,38 @@ export function trayTooltip(state: EngineState, paused: boolean): string {
   const parts = [`Berth: ${on}/${listeners.length} listeners on`];
   if (unhealthy) parts.push(`${unhealthy} unhealthy target${unhealthy === 1 ? '' : 's'}`);
   if (paused) parts.push('traffic paused');
+  const file = state.configFileState;
+  if (file && file.status !== 'ok') parts.push(file.status === 'missing' ? 'berth.yaml deleted' : 'berth.yaml not valid');
   return parts.join(' · ');
 }
 
+/** Most problems listed in the menu; the window shows them all. */
+const MENU_PROBLEMS = 3;
+
+/** The menu's first lines while berth.yaml cannot be loaded: what is wrong, where, and that the last good version runs. */
+export function configProblemItems(state: EngineState): TrayItem[] {
+  const file = state.configFileState;
+  if (!file || file.status === 'ok') return [];
+  const name = state.configFile?.split(/[\\/]/).pop() ?? 'berth.yaml';
+  const n = file.problems.length;
+  const headline =
+    file.status === 'missing' ? `⚠ ${name} was deleted: the last good version keeps running` : `⚠ ${name} has ${n} problem${n === 1 ? '' : 's'}: the last good version keeps running`;
+  const items: TrayItem[] = [{ type: 'normal', label: headline, enabled: false }];
+  if (file.status === 'invalid') {
+    for (const p of file.problems.slice(0, MENU_PROBLEMS)) items.push({ type: 'normal', label: `    ${name}:${p.line}:${p.column}  ${p.path ? `${p.path}: ` : ''}${p.message}`, enabled: false });
+    if (n > MENU_PROBLEMS) items.push({ type: 'normal', label: `    … and ${n - MENU_PROBLEMS} more`, enabled: false });
+  }
+  items.push({ type: 'normal', label: 'Show the problems in Berth', command: { kind: 'open-window' } }, { type: 'separator' });
+  return items;
+}
+
+function configBroken(state: EngineState): boolean {
+  return state.configFileState !== undefined && state.configFileState.status !== 'ok';
+}
+
 export function buildTrayMenu(state: EngineState, settings: TraySettings, paused: boolean): TrayItem[] {
-  const items: TrayItem[] = [];
+  const items: TrayItem[] = [...configProblemItems(state)];
+  const listenersFrom = items.length;
   for (const lb of state.loadBalancers) {
     if (lb.listeners.length === 0) continue;
     items.push({ type: 'normal', label: `${lb.name} (${lb.type === 'application' ? 'ALB' : 'NLB'})`, enabled: false });
@@ -69,7 +98,7 @@ export function buildTrayMenu(state: EngineState, settings: TraySettings, paused
       });
     }
   }
-  if (items.length === 0) items.push({ type: 'normal', label: 'No listeners', enabled: false });
+  if (items.length === listenersFrom) items.push({ type: 'normal', label: 'No listeners', enabled: false });
 
   const urls = state.loadBalancers.flatMap((lb) => lb.listeners.filter((l) => l.url && l.enabled).map((l) => l.url!));
   items.push(

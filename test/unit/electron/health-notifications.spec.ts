@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupHealthNotifications, type GroupHealthMemory } from '../../../main/electron/health-notifications.js';
+import { configFileNotification, groupHealthNotifications, type ConfigFileMemory, type GroupHealthMemory } from '../../../main/electron/health-notifications.js';
 import type { EngineState } from '../../../main/engine/engine-state.js';
 import type { TargetHealthState } from '../../../shared/model/index.js';
 
@@ -60,5 +60,32 @@ describe('target group notifications', () => {
   it('remembers a group that went down while its targets are replaced', () => {
     const titles = run([groups({ users: ['unhealthy'] }), groups({ users: [] }), groups({ users: ['initial'] }), groups({ users: ['healthy'] })]);
     expect(titles).toEqual([['Berth: users is down'], [], [], ['Berth: users recovered']]);
+  });
+});
+
+describe('berth.yaml notifications', () => {
+  const problem = { file: '/home/dev/shop/berth.yaml', line: 5, column: 15, path: 'loadBalancers[0].listeners[0].port', message: 'a port is 1–65535, got 99999' };
+  const at = (status: 'ok' | 'invalid' | 'missing', problems = status === 'invalid' ? [problem] : []) => ({
+    configFile: '/home/dev/shop/berth.yaml',
+    configFileState: { revision: '0123456789abcdef', status, problems, loadedAt: 0 },
+  });
+
+  it('notifies once when the file stops loading, not again for each broken save, and again after it was fixed and broke anew', () => {
+    let memory: ConfigFileMemory;
+    const step = (s: ReturnType<typeof at>) => {
+      const r = configFileNotification(memory, s);
+      memory = r.memory;
+      return r.notification;
+    };
+    expect(step(at('ok'))).toBeUndefined();
+    expect(step(at('invalid'))).toEqual({ title: 'Berth: berth.yaml has problems', body: 'berth.yaml:5:15 a port is 1–65535, got 99999. Berth keeps running the last good version.' });
+    expect(step(at('invalid', [problem, { ...problem, line: 7 }]))).toBeUndefined();
+    expect(step(at('missing'))).toBeUndefined();
+    expect(step(at('ok'))).toBeUndefined();
+    expect(step(at('missing'))).toEqual({ title: 'Berth: berth.yaml was deleted', body: 'The file was deleted. Berth keeps running the last good version until it is back.' });
+  });
+
+  it('says nothing in zero-config mode', () => {
+    expect(configFileNotification(undefined, {})).toEqual({ memory: undefined });
   });
 });

@@ -84,6 +84,31 @@ describe('tray menu', () => {
     expect(trayTooltip(healthy, false)).toContain('1 unhealthy target');
   });
 
+  it('a berth.yaml that cannot be loaded: error icon, a menu line with each problem at FILE:LINE:COL, a tooltip word; cleared once valid', () => {
+    const problems = [
+      { file: '/home/dev/shop/berth.yaml', line: 5, column: 15, path: 'loadBalancers[0].listeners[0].port', message: 'a port is 1–65535, got 99999' },
+      { file: '/home/dev/shop/berth.yaml', line: 9, column: 3, path: '', message: 'a tab used for indentation; YAML indents with spaces' },
+    ];
+    const fine = state({ loadBalancers: [], configFile: '/home/dev/shop/berth.yaml', configFileState: { revision: '0123456789abcdef', status: 'ok', problems: [], loadedAt: 0 } });
+    const broken = { ...fine, configFileState: { ...fine.configFileState!, status: 'invalid' as const, problems } };
+    expect(trayBadge(fine, false)).toBe('ok');
+    expect(trayBadge(broken, false)).toBe('error');
+    expect(trayIcon(trayBadge(broken, false), 'darwin', false)).toEqual({ file: 'tray-error.png', template: false });
+    expect(trayTooltip(broken, false)).toContain('berth.yaml not valid');
+    const menu = buildTrayMenu(broken, settings, false);
+    expect(menu.slice(0, 5)).toEqual([
+      { type: 'normal', label: '⚠ berth.yaml has 2 problems: the last good version keeps running', enabled: false },
+      { type: 'normal', label: '    berth.yaml:5:15  loadBalancers[0].listeners[0].port: a port is 1–65535, got 99999', enabled: false },
+      { type: 'normal', label: '    berth.yaml:9:3  a tab used for indentation; YAML indents with spaces', enabled: false },
+      { type: 'normal', label: 'Show the problems in Berth', command: { kind: 'open-window' } },
+      { type: 'separator' },
+    ]);
+    expect(menu[5]).toEqual({ type: 'normal', label: 'No listeners', enabled: false });
+    const deleted = buildTrayMenu({ ...fine, configFileState: { ...fine.configFileState!, status: 'missing', problems: [problems[0]!] } }, settings, false);
+    expect(deleted[0]).toEqual({ type: 'normal', label: '⚠ berth.yaml was deleted: the last good version keeps running', enabled: false });
+    expect(buildTrayMenu(fine, settings, false)[0]).toEqual({ type: 'normal', label: 'No listeners', enabled: false });
+  });
+
   it('offers close-to-tray as a checkbox that flips the setting', () => {
     const on = checkboxes(buildTrayMenu(state(), settings, false)).find((b) => b.label === 'Keep running when the window closes')!;
     expect(on.checked).toBe(true);
