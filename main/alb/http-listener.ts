@@ -81,6 +81,17 @@ export class HttpListener {
     return address && typeof address === 'object' ? address.port : undefined;
   }
 
+  /** A connection accepted on another socket (containers' gateway address) takes the same path as
+   * one on the listener's own: rules, certificates, records. */
+  accept(socket: Socket): boolean {
+    const server = this.server;
+    if (!server?.listening) return false;
+    server.emit('connection', socket);
+    // TLS reads through the socket's handle; plain HTTP reads the stream, paused when accepted.
+    if (!this.options.tls) socket.resume();
+    return true;
+  }
+
   /** Binds the socket; a port in use or not permitted rejects with LISTENER_BIND_FAILED. */
   start(): Promise<void> {
     if (this.server?.listening) return Promise.resolve();

@@ -1,5 +1,6 @@
 // An HTTPS listener is the HTTP listener on a TLS socket: certificates come from the one certificate
 // store, minted per SNI name the listener's rules allow (or the user's own PEM files).
+import type { Socket } from 'node:net';
 import type { Listener, LoadBalancer } from '../../shared/model/index.js';
 import { TLS_HANDSHAKE_TIMEOUT_MS, type CertificatePolicy, type CertificateStore } from '../tls/index.js';
 import { HttpListener, type HttpListenerOptions } from './http-listener.js';
@@ -43,6 +44,10 @@ export class HttpsListener {
       this.inner = new HttpListener({ ...this.options, ...this.current, tls: { ...tls, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS } });
     }
     await this.inner.start();
+  }
+
+  accept(socket: Socket): boolean {
+    return this.inner?.accept(socket) ?? false;
   }
 
   async stop(): Promise<void> {

@@ -9,6 +9,7 @@ import { registerStatusCommand } from './status-command.js';
 import { registerCaCommand } from './ca-command.js';
 import { registerStartCommand } from './start-command.js';
 import { registerConfigCommand } from './config-command.js';
+import { registerContainersCommand } from './containers-command.js';
 import { resolveDataDir } from '../config/data-dir.js';
 
 const program = new Command('berth')
@@ -28,5 +29,6 @@ registerStatusCommand(program, dataDir);
 registerCaCommand(program, dataDir);
 registerStartCommand(program);
 registerConfigCommand(program, dataDir);
+registerContainersCommand(program, dataDir);
 
 await program.parseAsync(process.argv);

@@ -14,6 +14,7 @@ import { TypedEmitter, type EngineEvents } from './engine-events.js';
 import type { EngineState, ProblemView } from './engine-state.js';
 import { desiredTargets } from './target-sync.js';
 import { ListenerSet } from './listener-set.js';
+import { ContainerAccess, type ContainerEnvInput } from '../container-access/index.js';
 import { markStale } from './target-states.js';
 import type { ListenerFactory } from './listener-runtime.js';
 import { LiveConfig, type EditOutcome } from './live-config.js';
@@ -38,6 +39,11 @@ export interface EngineOptions {
   trafficLimit?: number;
   /** Watch berth.yaml and apply every valid save (default true when there is a config file). */
   watchConfig?: boolean;
+  /** Containers reach the loopback listeners through the Docker gateways (default: on when the engine
+   * makes its own discovery, i.e. `berth up` and the desktop app). */
+  containerAccess?: boolean;
+  /** The DNS port for containers (53; Docker's `--dns` takes no other). */
+  containerDnsPort?: number;
 }
 
 export class BerthEngine extends TypedEmitter<EngineEvents> {
@@ -62,6 +68,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
   private applying: Promise<void> = Promise.resolve();
   /** berth.yaml kept live (file mode only). */
   private readonly live: LiveConfig | undefined;
+  private readonly access: ContainerAccess | undefined;
 
   constructor(private readonly options: EngineOptions) {
     super();
@@ -89,6 +96,17 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
     }
     this.discovery =
       options.discovery === false ? undefined : (options.discovery ?? new DockerDiscovery(options.dockerHost ? { dockerHost: options.dockerHost } : {}));
+    if (this.discovery && (options.containerAccess ?? options.discovery === undefined)) {
+      const access = new ContainerAccess({
+        dataDir: options.dataDir,
+        ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
+        ...(options.containerDnsPort !== undefined ? { dnsPort: options.containerDnsPort } : {}),
+        log: (level, message) => this.log(level, message),
+        onChange: () => this.bump(),
+      });
+      this.access = access;
+      this.recorder.clientNames = (address, at) => access.clientName(address, at);
+    }
   }
 
   /** The one certificate store; the CA is loaded (or created) when the first HTTPS/TLS listener starts. */
@@ -121,6 +139,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       await this.discovery.start();
       this.containers = this.discovery.containers();
     }
+    await this.access?.start();
     await this.reconcile();
     await this.live?.start();
   }
@@ -140,6 +159,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
     await this.live?.stop();
     await this.applying;
     await this.discovery?.stop();
+    await this.access?.stop();
     await this.listeners.stopAll();
     for (const group of this.groups.values()) group.close();
     this.groups.clear();
@@ -184,6 +204,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
 
   async setListenerEnabled(loadBalancer: string, listener: string, enabled: boolean): Promise<void> {
     await this.listeners.setEnabled(loadBalancer, listener, enabled);
+    await this.access?.update(this.effective, this.listeners.running());
   }
 
   /** Switches one rule on or off at runtime, without touching berth.yaml. */
@@ -202,6 +223,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
     if (this.paused === paused) return;
     this.paused = paused;
     await this.listeners.pause(paused);
+    await this.access?.update(this.effective, this.listeners.running());
     this.bump();
   }
 
@@ -252,6 +274,7 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       discovery,
       problems,
       traffic: { recording: this.recorder.recording, capacity: this.recorder.capacity, stored: this.recorder.count, subscribers: this.recorder.subscriberStats() },
+      ...(this.access ? { containerAccess: this.access.view() } : {}),
     };
   }
 
@@ -281,7 +304,13 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       await this.listeners.apply(next);
     }
     this.syncTargets();
+    await this.access?.update(this.effective, this.listeners.running());
     this.bump();
+  }
+
+  /** What a container needs to reach Berth (`berth containers env`); undefined without container access. */
+  containerEnv(): ContainerEnvInput | undefined {
+    return this.access?.envInput();
   }
 
   private applyRuleSwitches(config: BerthConfig): BerthConfig {

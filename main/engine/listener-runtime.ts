@@ -1,5 +1,6 @@
 // What the engine needs from any running listener (ALB HTTP/HTTPS, NLB TCP/TLS/UDP): one shape, so
 // the engine can start, update, toggle and stop them without knowing their protocol.
+import type { Socket } from 'node:net';
 import type { Listener, LoadBalancer } from '../../shared/model/index.js';
 import type { TargetGroupRuntime } from '../targets/index.js';
 import type { TrafficRecorder } from '../traffic/recorder.js';
@@ -13,6 +14,9 @@ export interface ListenerRuntime {
   /** Live rule/action changes without rebinding (same address, port and protocol). */
   update(listener: Listener, loadBalancer: LoadBalancer): void;
   setEnabled(enabled: boolean): Promise<void>;
+  /** Takes a TCP connection accepted on another socket (a Docker gateway address, for containers)
+   * as if it had arrived on the listener's own; false when the listener takes no connections now. */
+  accept?(socket: Socket): boolean;
 }
 
 export interface ListenerContext {

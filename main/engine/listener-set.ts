@@ -3,6 +3,7 @@
 // A listener switched on or off at runtime stays so across reconciles (rule toggles, containers
 // coming and going, config saves) until switched back, or until berth.yaml changes that listener's
 // own `enabled`, which is the user deciding again.
+import type { Socket } from 'node:net';
 import type { BerthConfig, Listener, ListenerState, LoadBalancer } from '../../shared/model/index.js';
 import { BerthError } from '../../shared/errors.js';
 import type { TargetGroupRuntime } from '../targets/index.js';
@@ -109,6 +110,16 @@ export class ListenerSet {
         ...(url ? { url } : {}),
         ...(entry?.error ? { error: entry.error } : {}),
       };
+    });
+  }
+
+  /** The listeners taking connections now, each able to take one accepted elsewhere (containers). */
+  running(): { loadBalancer: LoadBalancer; listener: Listener; accept: (socket: Socket) => boolean }[] {
+    if (this.paused) return [];
+    return [...this.entries.values()].flatMap((e) => {
+      const runtime = e.runtime;
+      if (!runtime?.accept || !e.enabled || e.error) return [];
+      return [{ loadBalancer: e.loadBalancer, listener: e.listener, accept: (socket: Socket) => runtime.accept!(socket) }];
     });
   }
 

@@ -75,6 +75,14 @@ export class TcpListener {
     return n;
   }
 
+  /** A connection accepted on another socket (containers' gateway address), paused as ours are. */
+  accept(socket: net.Socket): boolean {
+    const server = this.server;
+    if (!server?.listening) return false;
+    server.emit('connection', socket);
+    return true;
+  }
+
   /** Binds the socket; a port in use or not permitted rejects with LISTENER_BIND_FAILED. */
   start(): Promise<void> {
     if (this.server?.listening) return Promise.resolve();

@@ -1,5 +1,6 @@
 // An NLB TCP_UDP listener: one port served over TCP and UDP at once, as the TCP listener and the UDP
 // listener side by side on the same address and port, started, updated, toggled and stopped together.
+import type { Socket } from 'node:net';
 import type { Listener, LoadBalancer } from '../../shared/model/index.js';
 import { TcpListener, type TcpListenerOptions } from './tcp-listener.js';
 import { UdpListener, type UdpListenerStats } from './udp-listener.js';
@@ -27,6 +28,11 @@ export class TcpUdpListener {
 
   get stats(): UdpListenerStats & { connections: number } {
     return { ...this.udp.stats, connections: this.tcp.connections };
+  }
+
+  /** Containers reach the TCP side only (UDP has no per-connection socket to hand over). */
+  accept(socket: Socket): boolean {
+    return this.tcp.accept(socket);
   }
 
   /** Both sockets or neither: when UDP cannot bind, the TCP socket is closed again. */

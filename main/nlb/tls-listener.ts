@@ -1,6 +1,7 @@
 // A TLS listener is the TCP listener on a TLS socket: Berth terminates TLS with certificates from the
 // one certificate store (minted per SNI name, the listener's own PEM files, or the default one) and
 // forwards plain TCP — or TLS again to TLS target groups.
+import type { Socket } from 'node:net';
 import type { Listener, LoadBalancer } from '../../shared/model/index.js';
 import type { CertificatePolicy, CertificateStore, SniCallback } from '../tls/index.js';
 import { TcpListener, type TcpListenerOptions } from './tcp-listener.js';
@@ -59,6 +60,10 @@ export class TlsListener {
 
   get connections(): number {
     return this.inner?.connections ?? 0;
+  }
+
+  accept(socket: Socket): boolean {
+    return this.inner?.accept(socket) ?? false;
   }
 
   async start(): Promise<void> {

@@ -69,6 +69,8 @@ export class TrafficRecorder {
   private readonly counters = new TrafficMetrics();
   private readonly subscribers = new Set<SubscriberState>();
   private subscriberSeq = 0;
+  /** Names the container behind a client address (set while containers can reach Berth). */
+  clientNames: ((address: string, at: number) => string | undefined) | undefined;
 
   constructor(options: RecorderOptions = {}) {
     this.capacity = Math.max(0, options.capacity ?? 10_000);
@@ -93,7 +95,10 @@ export class TrafficRecorder {
     this.ring.write(head, r, detail);
     this.head = head + 1 === this.capacity ? 0 : head + 1;
     if (this.size < this.capacity) this.size++;
-    if (this.subscribers.size > 0) for (const s of this.subscribers) s.push(r);
+    if (this.subscribers.size > 0) {
+      const named = this.named(r);
+      for (const s of this.subscribers) s.push(named);
+    }
   }
 
   /** Bytes of captured detail held now (bounded by the budget). */
@@ -114,7 +119,7 @@ export class TrafficRecorder {
     for (let i = 0; i < this.size && out.length < limit; i++) {
       const slot = this.slot(i);
       if (query.beforeId !== undefined && this.ring.id(slot) >= query.beforeId) continue;
-      const r = this.ring.read(slot);
+      const r = this.named(this.ring.read(slot));
       if (matches(r, query)) out.push(withDetail ? withDetails(r, this.ring.readDetail(slot)) : r);
     }
     return out.reverse();
@@ -125,10 +130,16 @@ export class TrafficRecorder {
     for (let i = 0; i < this.size; i++) {
       const slot = this.slot(i);
       const at = this.ring.id(slot);
-      if (at === id) return withDetails(this.ring.read(slot), this.ring.readDetail(slot));
+      if (at === id) return withDetails(this.named(this.ring.read(slot)), this.ring.readDetail(slot));
       if (at < id) return undefined;
     }
     return undefined;
+  }
+
+  /** The record with its client's container name, when one is known; the record itself otherwise. */
+  private named(r: TrafficRecord): TrafficRecord {
+    const name = this.clientNames?.(r.client, r.startedAt);
+    return name ? { ...r, clientContainer: name } : r;
   }
 
   clear(): void {

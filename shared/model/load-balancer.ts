@@ -68,6 +68,9 @@ export const loadBalancerSchema = z.strictObject({
   /** HTTPS listeners add X-Amzn-Tls-Version and X-Amzn-Tls-Cipher-Suite (OpenSSL names) to requests. */
   tlsVersionAndCipherSuiteHeaders: z.boolean().optional(),
   listeners: z.array(listenerSchema).default([]),
+  /** Berth: containers reach this load balancer's loopback listeners through the Docker bridges'
+   * gateway addresses, by name through Berth's DNS server. No AWS counterpart. */
+  containerAccess: z.boolean().optional(),
 });
 
 export type Rule = z.output<typeof ruleSchema>;

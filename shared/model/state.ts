@@ -149,6 +149,7 @@ export interface EngineState {
   /** The traffic recorder: what it keeps, and each live subscriber (event streams) with the records it
    * lost by falling behind. Optional in the type so that fakes' snapshots need not carry it. */
   traffic?: TrafficRecorderState;
+  containerAccess?: ContainerAccessView;
 }
 
 export interface TrafficRecorderState {
@@ -156,4 +157,33 @@ export interface TrafficRecorderState {
   capacity: number;
   stored: number;
   subscribers: { label: string; delivered: number; dropped: number }[];
+}
+
+/** How containers reach Berth by name (`containerAccess`): where Berth listens for them, its DNS
+ * server, and the one step that sets a container up. Absent when the engine runs without Docker. */
+export interface ContainerAccessView {
+  /** `linux`: Berth listens on the Docker bridges' gateways; `desktop`: Docker Desktop's host-gateway
+   * reaches the host's loopback already; `off`: no load balancer allows container access. */
+  platform: 'linux' | 'desktop' | 'off';
+  gateways: { network: string; address: string; subnets: string[] }[];
+  /** `address:port` of every socket Berth holds for containers. */
+  listening: string[];
+  dns: { addresses: string[]; error?: string; hint?: string };
+  /** The host folder mounted at /etc/berth (root.pem, ca-bundle.pem); absent until the CA exists. */
+  trustDir?: string;
+  /** What a container needs: Berth's DNS server, or host entries where it cannot run; the CA files. */
+  env: ContainerEnvView;
+  /** `docker run` arguments, as one shell line, and the same for one compose service. */
+  dockerArgs: string;
+  composeSnippet: string;
+  problems: string[];
+}
+
+export interface ContainerEnvView {
+  /** Berth's DNS server for containers; absent where it cannot run (then `hosts` are used). */
+  dns?: string;
+  /** Fixed `name → address` entries: the fallback for the names known now. */
+  hosts: { name: string; address: string }[];
+  /** The host folder holding root.pem and ca-bundle.pem, mounted at /etc/berth. */
+  trustDir: string;
 }

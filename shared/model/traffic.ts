@@ -18,6 +18,8 @@ export interface TrafficRecord {
   /** Target id, e.g. `web-1:49153`. */
   target?: string;
   client: string;
+  /** The container the request came from, when it reached Berth from a Docker network. */
+  clientContainer?: string;
   method?: string;
   /** HTTP requests: the client's protocol as HAR writes it (`HTTP/1.1`, `HTTP/2.0`). */
   protocol?: string;
