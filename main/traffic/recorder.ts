@@ -242,7 +242,7 @@ export function matches(r: TrafficRecord, q: TrafficQuery): boolean {
     } else if (!r.status || `${Math.floor(r.status / 100)}xx` !== q.statusClass) return false;
   }
   if (q.text) {
-    const hay = `${r.method ?? ''} ${r.host ?? ''} ${r.path ?? ''} ${r.target ?? ''} ${r.client} ${r.error ?? ''}`.toLowerCase();
+    const hay = `${r.method ?? ''} ${r.host ?? ''} ${r.path ?? ''} ${r.target ?? ''} ${r.client} ${r.clientContainer ?? ''} ${r.error ?? ''}`.toLowerCase();
     if (!hay.includes(q.text.toLowerCase())) return false;
   }
   return true;

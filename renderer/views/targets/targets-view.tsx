@@ -4,6 +4,7 @@ import type { ContainerView, EngineState } from '../../../shared/model/index.js'
 import { CopyButton } from '../../components/copy-button.js';
 import { WithEngineState } from '../../components/screen-state.js';
 import { routeUrls } from './route-urls.js';
+import { ContainerAccessCard } from './container-access-card.js';
 
 export function TargetsScreen() {
   return <WithEngineState>{(state) => <TargetsView state={state} />}</WithEngineState>;
@@ -55,6 +56,7 @@ export function TargetsView({ state }: { state: EngineState }) {
           ))}
         </tbody>
       </table>
+      {state.containerAccess ? <ContainerAccessCard access={state.containerAccess} /> : null}
     </div>
   );
 }

@@ -30,7 +30,7 @@ export function TrafficDetail({ record, state, loadDetail, onClose }: TrafficDet
     [http ? 'error' : 'ended by', http ? r.error : r.error ? `${r.error}: ${closeReasonWords(r.error)}` : 'both sides closed'],
     ['host', r.host],
     ['query', r.query],
-    ['client', r.client],
+    ['client', r.clientContainer ? `${r.clientContainer} (container, ${r.client})` : r.client],
     ['listener', `${r.loadBalancer} ${r.listener}`],
     ['started', new Date(r.startedAt).toISOString()],
     ['total', `${r.durationMs.toFixed(1)} ms`],

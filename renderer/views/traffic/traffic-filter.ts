@@ -59,7 +59,7 @@ export function matchesFilter(r: TrafficRecord, f: TrafficFilter): boolean {
   }
   if (f.text) {
     const t = f.text.toLowerCase();
-    const hay = `${r.method ?? ''} ${r.host ?? ''} ${r.path ?? ''} ${r.target ?? ''} ${r.client} ${r.error ?? ''} ${r.status ?? ''} ${r.traceId ?? ''}${isHttp(r) ? '' : ` ${r.kind} ${r.listener}`}`.toLowerCase();
+    const hay = `${r.method ?? ''} ${r.host ?? ''} ${r.path ?? ''} ${r.target ?? ''} ${r.client} ${r.clientContainer ?? ''} ${r.error ?? ''} ${r.status ?? ''} ${r.traceId ?? ''}${isHttp(r) ? '' : ` ${r.kind} ${r.listener}`}`.toLowerCase();
     if (!hay.includes(t)) return false;
   }
   return true;

@@ -141,7 +141,10 @@ const Row = memo(function Row(props: RowProps) {
     <RowFrame {...props}>
       <span role="gridcell" className="c-time">{clockTime(r.startedAt)}</span>
       <span role="gridcell" className="c-method">{http ? r.method : r.kind.toUpperCase()}</span>
-      <span role="gridcell" className="c-host">{http ? r.host : r.client}</span>
+      <span role="gridcell" className="c-host" title={r.clientContainer ? `from the container ${r.clientContainer} (${r.client})` : undefined}>
+        {r.clientContainer ? <span className="muted">{r.clientContainer} → </span> : null}
+        {http ? r.host : r.client}
+      </span>
       <span role="gridcell" className="c-path">{http ? r.path : `${r.listener} · ${shortBytes(r.bytesIn)} in / ${shortBytes(r.bytesOut)} out`}</span>
       <span role="gridcell" className="c-status tone">{r.status ?? (failed(r) ? 'err' : '—')}</span>
       <span role="gridcell" className="c-ms">{ms(r)}</span>
@@ -161,7 +164,7 @@ const NetworkRow = memo(function NetworkRow(props: RowProps) {
       <span role="gridcell" className="c-time">{clockTime(r.startedAt)}</span>
       <span role="gridcell" className="c-method">{r.kind.toUpperCase()}</span>
       <span role="gridcell" className="c-client" title={`from ${r.client} to listener ${r.loadBalancer} ${r.listener}`}>
-        {r.client}
+        {r.clientContainer ? `${r.clientContainer} (${r.client})` : r.client}
       </span>
       <span role="gridcell" className="c-bytes" title={`${r.bytesIn} bytes in, ${r.bytesOut} bytes out`}>
         {shortBytes(r.bytesIn)} / {shortBytes(r.bytesOut)}
