@@ -87,9 +87,9 @@ export class DockerNetworks extends EventEmitter<DockerNetworksEvents> {
   private async subscribe(): Promise<void> {
     if (!this.running) return;
     try {
-      const info = (await this.docker.info()) as { OperatingSystem?: string };
+      const info = (await withTimeout(this.docker.info())) as { OperatingSystem?: string };
       const platform = /docker desktop/i.test(info.OperatingSystem ?? '') ? 'desktop' : 'linux';
-      const events = await this.docker.getEvents({ filters: { type: ['network'] } });
+      const events = await withTimeout(this.docker.getEvents({ filters: { type: ['network'] } }));
       if (!this.running) return void (events as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
       this.events = events;
       events.on('data', () => {
@@ -149,13 +149,13 @@ export class DockerNetworks extends EventEmitter<DockerNetworksEvents> {
   }
 
   private async listOnce(platform: NetworkSnapshot['platform']): Promise<void> {
-    const listed = (await this.docker.listNetworks({ filters: { driver: ['bridge'] } })) as InspectedNetwork[];
+    const listed = (await withTimeout(this.docker.listNetworks({ filters: { driver: ['bridge'] } }))) as InspectedNetwork[];
     const networks: BridgeNetwork[] = [];
     const containers = new Map<string, string>();
     for (const entry of listed) {
       if (!entry.Id) continue;
       // The list omits containers; the inspect answer has them.
-      const full = (await this.docker.getNetwork(entry.Id).inspect().catch(() => undefined)) as InspectedNetwork | undefined;
+      const full = (await withTimeout(this.docker.getNetwork(entry.Id).inspect()).catch(() => undefined)) as InspectedNetwork | undefined;
       const n = full ?? entry;
       const config = n.IPAM?.Config ?? [];
       networks.push({
@@ -186,4 +186,13 @@ export class DockerNetworks extends EventEmitter<DockerNetworksEvents> {
       this.emit('change', snapshot);
     }
   }
+}
+
+/** A hung engine must read as unreachable (and be retried), not hold Berth's start. */
+function withTimeout<T>(promise: Promise<T>, ms = 10_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Docker did not answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

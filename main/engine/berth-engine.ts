@@ -139,7 +139,8 @@ export class BerthEngine extends TypedEmitter<EngineEvents> {
       await this.discovery.start();
       this.containers = this.discovery.containers();
     }
-    await this.access?.start();
+    // Not awaited: the networks arrive when Docker lists them, and an engine that hangs must not hold the start.
+    void this.access?.start();
     await this.reconcile();
     await this.live?.start();
   }
