@@ -7,7 +7,7 @@ const QUIET = ['test/integration/tls/concurrency.spec.ts'];
 // The ALB suites that exercise what the upstream client decides (error answers, header passing,
 // aborts on deregistration) run a second time on the undici client; the native one is the default.
 // upstream-client.spec.ts itself runs against both clients.
-const ON_UNDICI = ['test/integration/alb/errors.spec.ts', 'test/integration/alb/headers.spec.ts', 'test/integration/alb/deregistration.spec.ts'];
+const ON_UNDICI = ['errors', 'headers', 'deregistration'].map((name) => `test/integration/alb/${name}.spec.ts`);
 
 export default defineConfig({
   test: {

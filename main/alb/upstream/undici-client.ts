@@ -106,11 +106,13 @@ class UndiciRequest implements Dispatcher.DispatchHandler, UpstreamFlow {
   }
 
   abort(err: Error): void {
-    if (this.done) return;
+    // Finished first, so that undici's own report of the abort finds the request over.
+    const handler = this.finish();
+    if (handler === undefined) return;
     if (this.controller) this.controller.abort(err);
     else this.cancelled = err;
     // The handler hears of it at once, whether or not undici has started the request.
-    this.finish()?.onUpstreamError(err);
+    handler.onUpstreamError(err);
   }
 
   // ---- undici's handler ----

@@ -4,11 +4,16 @@
 // retried for a request that is safe to repeat, response framings of every kind arrive whole,
 // oversized heads are refused, the path goes verbatim, a slow client slows the target down, and
 // requests beyond the connection limit wait.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import * as net from 'node:net';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UPSTREAM_CLIENT_ENV, upstreamClient, type UpstreamHandler } from '../../../main/alb/upstream/index.js';
 import { eventually } from '../../helpers/eventually.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { cleanup, onCleanup, raw, request, startListener, startTarget, targetGroup } from './alb-fixtures.js';
 
 afterEach(cleanup);
@@ -67,6 +72,22 @@ describe.each(['native', 'undici'] as const)('the %s upstream client', (kind) =>
     const { port } = await through(target);
     const path = '/a/../b//c/%2e%2E/%2F?q=1&q=%zz&x=/../y#';
     expect((await raw(port, `GET ${path} HTTP/1.1\r\nHost: h.test\r\nConnection: close\r\n\r\n`)).split('\r\n\r\n')[1]).toBe(`GET ${path} HTTP/1.1`);
+  });
+
+  it('reaches an HTTPS target with a self-signed certificate, unverified as AWS does, on one kept connection', async () => {
+    const temp = await tempDir();
+    onCleanup(() => temp.remove());
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=self.signed', '-days', '1',
+      '-keyout', join(temp.path, 'key.pem'), '-out', join(temp.path, 'cert.pem')], { stdio: 'ignore' });
+    let handshakes = 0;
+    const server = https.createServer({ key: readFileSync(join(temp.path, 'key.pem')), cert: readFileSync(join(temp.path, 'cert.pem')) }, (req, res) => res.end(`secure ${req.url}`));
+    server.on('secureConnection', () => handshakes++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))));
+    const target = { id: 'secure-1', host: '127.0.0.1', port: (server.address() as net.AddressInfo).port };
+    const { port } = await startListener({ listener: { defaultAction: { forward: 's' } } }, [targetGroup('s', [target], { protocol: 'HTTPS' })]);
+    for (let i = 0; i < 3; i++) expect(await request(port, `/x/${i}`)).toMatchObject({ status: 200, body: `secure /x/${i}` });
+    expect(handshakes).toBe(1);
   });
 
   it('slows the target down to a client that does not read, then delivers every byte', async () => {
