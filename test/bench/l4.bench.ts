@@ -4,6 +4,7 @@
 // (wrk, Connection: close, through the TCP listeners to an nginx origin), UDP packets/s.
 //   npm run bench:l4 -- [--rounds 3] [--duration 5] [--connections 50] [--bulk-gb 2]
 //                       [--only iperf3,tcp-bulk,tcp-connections,udp] [--json FILE] [--profile DIR]
+//                       [--stream-path]   (also a second berth up with BERTH_TCP_RELAY=stream: pipe() instead of the relay)
 import type { ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import { writeFileSync } from 'node:fs';
@@ -89,6 +90,21 @@ const yaml = [
 const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`] : [];
 const berth = await startBerthUp(ws, yaml, [berthPorts.iperf, berthPorts.sink, berthPorts.http], profile);
 
+const streamPorts = args['stream-path'] ? { iperf: await port(), sink: await port(), http: await port() } : undefined;
+const streamBerth = streamPorts
+  ? await startBerthUp(
+      ws,
+      yaml
+        .replace(`port: ${berthPorts.iperf},`, `port: ${streamPorts.iperf},`)
+        .replace(`port: ${berthPorts.sink},`, `port: ${streamPorts.sink},`)
+        .replace(`port: ${berthPorts.http},`, `port: ${streamPorts.http},`)
+        .replace(/^ {6}- \{ port: \d+, protocol: UDP.*\n/m, ''),
+      [streamPorts.iperf, streamPorts.sink, streamPorts.http],
+      [],
+      { name: 'berth-stream', env: { BERTH_TCP_RELAY: 'stream' } },
+    )
+  : undefined;
+
 const tcpPairs = (p: typeof berthPorts) => [
   { port: p.iperf, origin: origin.iperf },
   { port: p.sink, origin: origin.sink },
@@ -115,7 +131,8 @@ const haproxyPath: L4Path | undefined = haveHaproxy ? { name: 'haproxy', pid: ch
 const nginxPath: L4Path | undefined = haveNginx ? { name: 'nginx', pid: children.nginx!.pid, ports: nginxPorts } : undefined;
 const pipeIperf: L4Path = { name: 'node pipe()', pid: children.pipeIperf.pid, ports: { iperf: pipePorts.iperf } };
 const pipeHttp: L4Path = { name: 'node pipe()', pid: children.pipeHttp.pid, ports: { http: pipePorts.http } };
-const paths = (key: Key, extra: L4Path[] = []) => [direct, berthPath, haproxyPath, nginxPath, ...extra].filter((p): p is L4Path => p !== undefined && p.ports[key] !== undefined);
+const streamPath: L4Path | undefined = streamPorts ? { name: 'berth, stream path', pid: streamBerth!.pid, ports: streamPorts } : undefined;
+const paths = (key: Key, extra: L4Path[] = []) => [direct, berthPath, streamPath, haproxyPath, nginxPath, ...extra].filter((p): p is L4Path => p !== undefined && p.ports[key] !== undefined);
 const portOf = (p: Path, key: Key) => (p as L4Path).ports[key]!;
 
 const scenarios: Scenario[] = [];

@@ -102,14 +102,15 @@ export async function waitForPort(port: number, what: string, timeoutMs = 60_000
  * `berth up -c berth.yaml` as a user starts it: control API, dashboard, discovery (the test Docker
  * engine when it runs, else the default endpoint), traffic records and header capture all on.
  */
-export async function startBerthUp(ws: Workspace, yaml: string, ports: number[], nodeFlags: string[] = []): Promise<ChildProcess> {
-  const file = ws.file('berth.yaml', yaml);
+export async function startBerthUp(ws: Workspace, yaml: string, ports: number[], nodeFlags: string[] = [], options: { name?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ChildProcess> {
+  const name = options.name ?? 'berth';
+  const file = ws.file(`${name}.yaml`, yaml);
   const testEngine = '/tmp/berth-docker/0/docker.sock';
-  const env = { ...process.env, BERTH_DATA_DIR: join(ws.dir, 'berth-data'), ...(existsSync(testEngine) ? { DOCKER_HOST: `unix://${testEngine}` } : {}) };
-  const child = ws.spawn('berth', PROXY_CORE, process.execPath, [...nodeFlags, join(root, 'bin/berth.js'), 'up', '-c', file], env);
-  for (const port of ports) await waitForPort(port, `berth up (log: ${join(ws.dir, 'berth.log')})`);
+  const env = { ...process.env, ...options.env, BERTH_DATA_DIR: join(ws.dir, `${name}-data`), ...(existsSync(testEngine) ? { DOCKER_HOST: `unix://${testEngine}` } : {}) };
+  const child = ws.spawn(name, PROXY_CORE, process.execPath, [...nodeFlags, join(root, 'bin/berth.js'), 'up', '-c', file], env);
+  for (const port of ports) await waitForPort(port, `berth up (log: ${join(ws.dir, `${name}.log`)})`);
   const deadline = Date.now() + 30_000;
-  while (!ws.log('berth').includes('dashboard: ') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (!ws.log(name).includes('dashboard: ') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   return child;
 }
 
