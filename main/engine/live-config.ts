@@ -8,7 +8,7 @@ import { loadConfig, formatProblem, type ConfigProblem, type LoadResult } from '
 import { applyConfigOps, updateConfigFile, type ConfigOp, type EditResult } from '../config/write-config.js';
 import { ConfigHistory, type ConfigSource, type HistoryEntry } from '../config/config-history.js';
 import { watchConfigFile, type ConfigWatcher } from '../config/config-watcher.js';
-import { changeLine, describeChanges } from '../config/config-summary.js';
+import { changeLine, describeChanges, summarizeConfig } from '../config/config-summary.js';
 import { writeFileAtomic } from '../config/atomic-write.js';
 
 export interface LiveConfigOptions {
@@ -44,11 +44,13 @@ export class LiveConfig {
   }
 
   async start(): Promise<void> {
+    // Watching first, then reading: a save made while the watch is being set up is read either way.
+    if (this.options.watch !== false) {
+      this.watcher = await watchConfigFile(this.options.file, () => void this.reload('hand edit'), {
+        onError: (err) => this.options.log('warn', `watching ${this.options.file}: ${err.message}`),
+      });
+    }
     await this.reload('hand edit');
-    if (this.options.watch === false) return;
-    this.watcher = await watchConfigFile(this.options.file, () => void this.reload('hand edit'), {
-      onError: (err) => this.options.log('warn', `watching ${this.options.file}: ${err.message}`),
-    });
   }
 
   async stop(): Promise<void> {
@@ -132,8 +134,8 @@ export class LiveConfig {
 
   private async adopt(result: Extract<LoadResult, { ok: true }>, source: ConfigSource, summary?: string): Promise<void> {
     const first = this.revision === '';
-    const line = summary ?? changeLine(describeChanges(JSON.parse(this.configJson) as BerthConfig, result.config));
-    await this.history.record(result.text, source, first ? `loaded at start: ${line}` : line).catch((err: unknown) => this.options.log('warn', `config history not kept: ${String(err)}`));
+    const line = summary ?? (first ? `loaded at start: ${summarizeConfig(result.config)}` : changeLine(describeChanges(JSON.parse(this.configJson) as BerthConfig, result.config)));
+    await this.history.record(result.text, source, line).catch((err: unknown) => this.options.log('warn', `config history not kept: ${String(err)}`));
     const json = JSON.stringify(result.config);
     const changed = json !== this.configJson;
     this.configJson = json;

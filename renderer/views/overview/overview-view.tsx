@@ -37,8 +37,9 @@ export function OverviewView({ state, onToggleListener, onToggleRule }: Overview
     run.catch((err: unknown) => setFailures((f) => ({ ...f, [key]: err instanceof Error ? err.message : String(err) })));
   };
   const groups = new Map(state.targetGroups.map((g) => [g.name, g]));
-  // Listener problems are shown on their listener (ListenerState.error); the rest stay at the top.
-  const general = state.problems.filter((p) => p.source !== 'listener');
+  // Listener problems are shown on their listener (ListenerState.error), berth.yaml's in the banner
+  // every screen has; the rest stay at the top.
+  const general = state.problems.filter((p) => p.source !== 'listener' && p.source !== 'config');
   return (
     <div data-testid="overview">
       {state.paused ? <div className="warn-box">All traffic is paused: every listener refuses new connections until you resume.</div> : null}
