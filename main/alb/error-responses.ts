@@ -25,6 +25,7 @@ export type TrafficErrorCode =
   | 'TARGET_ERROR'
   | 'TARGET_DEREGISTERED'
   | 'CLIENT_CLOSED'
+  | 'INCOMPATIBLE_PROTOCOL'
   | 'INTERNAL';
 
 const STATUS: Record<TrafficErrorCode, number> = {
@@ -49,6 +50,8 @@ const STATUS: Record<TrafficErrorCode, number> = {
   TARGET_DEREGISTERED: 502,
   // AWS logs 460 when the client leaves before the answer; no response is sent.
   CLIENT_CLOSED: 460,
+  // The request's protocol and the group's protocolVersion do not go together (elbv2-model.md 4.1).
+  INCOMPATIBLE_PROTOCOL: 464,
   INTERNAL: 500,
 };
 
@@ -56,6 +59,7 @@ const REASON: Record<number, string> = {
   400: 'Bad Request',
   405: 'Method Not Allowed',
   460: 'Client Closed Request',
+  464: 'Incompatible Protocol',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',

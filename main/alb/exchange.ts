@@ -10,6 +10,7 @@ import { BodyCapture } from '../traffic/body-capture.js';
 import { packHeaders, type RecordDetail } from '../traffic/recorder.js';
 import type { ActionPlan } from './action-plans.js';
 import { distinctHeaders, writeHead, type ClientRequest } from './client-messages.js';
+import { grpcStatusIn, sendGrpcError, takeTrailersOnly } from './grpc-errors.js';
 import { sendError, upstreamErrorCode, errorStatus, type TrafficErrorCode } from './error-responses.js';
 import { addForwardingHeaders, type ForwardingPolicy } from './forwarding-headers.js';
 import { dropConnectionOptions, HOP_BY_HOP } from './hop-by-hop.js';
@@ -114,6 +115,10 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
   private readonly http2: boolean;
   private bodyIn = 0;
   private bodyOut = 0;
+  /** gRPC: the status the client got, and for Berth's own gRPC-shaped errors the HTTP status AWS would send. */
+  private grpcStatus: number | undefined;
+  private httpStatus: number | undefined;
+  private trailers: string[] | undefined;
 
   constructor(
     private readonly ctx: ListenerContext,
@@ -142,7 +147,18 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
   /** Answers with a Berth error; `close` ends the connection when the request framing is in doubt. */
   fail(code: TrafficErrorCode, detail: string, close = false): void {
     this.error = code;
+    if (this.grpcShaped(code)) return this.failGrpc(code, `${detail} (${this.where()})`);
     sendError(this.res, code, `${detail} (${this.where()})`, close);
+  }
+
+  /** A gRPC client over HTTP/2 gets Berth's errors as gRPC statuses; 464 stays AWS's HTTP answer. */
+  private grpcShaped(code: TrafficErrorCode): boolean {
+    return this.http2 && this.head.grpc && code !== 'INCOMPATIBLE_PROTOCOL';
+  }
+
+  private failGrpc(code: TrafficErrorCode, detail: string): void {
+    this.httpStatus = errorStatus(code);
+    this.grpcStatus = sendGrpcError(this.res as BerthHttp2Response, code, detail);
   }
 
   forward(plan: ForwardPlan): void {
@@ -150,13 +166,16 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
     const chosen = selectTarget(plan, ctx.resolve, this.head.cookie, this.sourceIp, this.startedAt);
     this.groupName = chosen.groupName;
     if (!chosen.ok) return this.fail(chosen.code, chosen.detail);
+    const version = chosen.group.config.protocolVersion ?? 'HTTP1';
+    const mismatch = incompatible(version, this.http2, this.head.grpc, this.method, chosen.groupName);
+    if (mismatch) return this.fail('INCOMPATIBLE_PROTOCOL', mismatch);
     this.group = chosen.group;
     this.target = chosen.target;
     this.setCookies = chosen.setCookies;
     chosen.group.begin(chosen.target, this);
     this.traceRoot = addForwardingHeaders(this.head, ctx.policy, this.sourceIp, this.startedAt);
     if (ctx.connectionHeaders) ctx.connectionHeaders(this.conn.socket as TLSSocket, this.head.headers);
-    const pool = (this.upstream = ctx.pools.get(chosen.target, chosen.group.config.protocol === 'HTTPS'));
+    const pool = (this.upstream = ctx.pools.get(chosen.target, chosen.group.config.protocol === 'HTTPS', version !== 'HTTP1'));
     if (this.head.hasBody && (ctx.capture.bodyBytes > 0 || this.http2)) this.tapRequestBody(ctx.capture.bodyBytes);
     try {
       pool.dispatch(this, this.method, this.head.target, this.head.headers, this.head.hasBody ? this.req : null, ctx.idleTimeoutMs);
@@ -202,6 +221,14 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
     if (connection !== undefined) dropConnectionOptions(out, connection);
     const cookies = this.group?.responseCookies(this.target!, targetCookies);
     if (cookies) for (const c of cookies) out.push('set-cookie', c);
+    // A trailers-only gRPC answer has its status among the headers: it goes on as trailers.
+    if (this.head.grpc && this.http2) {
+      const trailers = takeTrailersOnly(out);
+      if (trailers) {
+        this.trailers = trailers;
+        this.grpcStatus = grpcStatusIn(trailers);
+      }
+    }
     const own = this.setCookies!;
     for (let i = 0; i < own.length; i++) out.push('set-cookie', own[i]!);
     if (this.ctx.headerMods) modifyTargetHead(out, this.ctx.headerMods);
@@ -219,9 +246,17 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
     return false;
   }
 
+  onUpstreamTrailers(trailers: string[]): void {
+    this.trailers = trailers;
+    if (this.head.grpc) this.grpcStatus = grpcStatusIn(trailers) ?? this.grpcStatus;
+  }
+
   onUpstreamComplete(): void {
     this.upstreamDone = true;
     this.release();
+    const trailers = this.trailers;
+    // HTTP/2 carries trailers on any response; HTTP/1.1 would need chunked framing decided earlier.
+    if (trailers !== undefined && this.http2) this.res.addTrailers(trailerObject(trailers));
     this.res.end();
   }
 
@@ -231,6 +266,7 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
     if (this.clientGone) return;
     const code = upstreamErrorCode(err);
     this.error = code;
+    if (this.grpcShaped(code)) return this.failGrpc(code, `${describeUpstream(code, this.target!, this.groupName!, this.ctx.idleTimeoutMs, err)} (${this.where()})`);
     if (this.res.headersSent) {
       // Mid-body there is no status left to change: cut the client off as AWS does.
       this.res.destroy();
@@ -330,7 +366,8 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
       host: this.host,
       path: this.path,
       query: this.query || undefined,
-      status: this.clientGone && !this.res.headersSent ? errorStatus('CLIENT_CLOSED') : this.res.statusCode,
+      status: this.httpStatus ?? (this.clientGone && !this.res.headersSent ? errorStatus('CLIENT_CLOSED') : this.res.statusCode),
+      grpcStatus: this.grpcStatus,
       // Bytes on the connection since the previous request ended (headers included, like AWS's logs).
       bytesIn: read - conn.read,
       bytesOut: written - conn.written,
@@ -345,6 +382,20 @@ export class Exchange implements RuleRequest, UpstreamHandler, InFlightRequest {
     conn.read = read;
     conn.written = written;
   }
+}
+
+/** Why a request may not go to a group of this protocol version (elbv2-model.md 4.1), or undefined. */
+function incompatible(version: string, http2: boolean, grpc: boolean, method: string, group: string): string | undefined {
+  if (version === 'HTTP1') return grpc ? `a gRPC request cannot go to the HTTP1 target group "${group}"` : undefined;
+  if (!http2) return `an HTTP/1.1 request cannot go to the ${version} target group "${group}": it takes HTTP/2 requests only`;
+  if (version === 'GRPC' && method !== 'POST') return `the GRPC target group "${group}" takes only POST requests, not ${method}`;
+  return undefined;
+}
+
+function trailerObject(flat: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) out[flat[i]!] = out[flat[i]!] === undefined ? flat[i + 1]! : `${out[flat[i]!]}, ${flat[i + 1]!}`;
+  return out;
 }
 
 /** An HTTP/2 stream's header block, uncompressed (HPACK makes the wire size smaller and unknowable here). */

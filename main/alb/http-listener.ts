@@ -223,10 +223,10 @@ export class HttpListener {
   private drainSecure(deadline: number): void {
     const late = Date.now() >= deadline;
     for (const c of this.clients) {
-      if (late) c.socket.destroy();
+      if (late) closeConnection(c);
       else if (c.session) {
         if (!c.session.closed) c.session.close();
-      } else if (c.inFlight === 0) c.socket.destroy();
+      } else if (c.inFlight === 0) closeConnection(c);
     }
   }
 
@@ -361,7 +361,7 @@ export class HttpListener {
     if (!this.server) return;
     const idleSince = performance.now() - this.routing.ctx.idleTimeoutMs;
     for (const c of this.clients) {
-      if (c.inFlight === 0 && !c.upgraded && c.lastActive < idleSince) c.socket.destroy();
+      if (c.inFlight === 0 && !c.upgraded && c.lastActive < idleSince) closeConnection(c);
     }
   };
 
@@ -396,6 +396,12 @@ export class HttpListener {
   }
 }
 
+
+/** An HTTP/2 connection is closed through its session: its socket refuses direct calls. */
+function closeConnection(c: ConnectionState): void {
+  if (c.session) c.session.destroy();
+  else c.socket.destroy();
+}
 
 function drainHttp(server: http.Server, deadline: number): void {
   if (Date.now() >= deadline) server.closeAllConnections();

@@ -14,8 +14,9 @@ export interface ForwardTarget {
 
 export interface ForwardTargetGroup {
   readonly name: string;
-  /** Only the protocol matters here: HTTPS groups are reached over TLS (certificates not verified, as on AWS). */
-  readonly config: { readonly protocol: string };
+  /** HTTPS groups are reached over TLS (certificates not verified, as on AWS); HTTP2 and GRPC
+   * protocol versions over HTTP/2. */
+  readonly config: { readonly protocol: string; readonly protocolVersion?: string };
   /** False → 503: AWS answers 503 only when a group has no registered targets at all. */
   hasRegisteredTargets(): boolean;
   /** Healthy targets (failing open when none is), the group's algorithm and target stickiness. */

@@ -50,12 +50,16 @@ export function crossCheck(config: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   // A group whose own protocol is invalid is still known by name; its pairing is not checked.
   const groups = new Map<string, TargetGroupProtocol | undefined>();
+  // Groups reached over HTTP/2 (protocolVersion HTTP2 or GRPC): HTTPS listeners only.
+  const http2Groups = new Map<string, string>();
   list(root.targetGroups).forEach((raw, i) => {
     const tg = obj(raw);
     const name = str(tg?.name);
     if (!tg || name === undefined) return;
     if (groups.has(name)) issues.push({ path: ['targetGroups', i, 'name'], message: `target group "${name}" is defined twice` });
     groups.set(name, oneOf(tg.protocol, TARGET_GROUP_PROTOCOLS));
+    const version = str(tg.protocolVersion);
+    if (version === 'HTTP2' || version === 'GRPC') http2Groups.set(name, version);
   });
 
   const lbNames = new Set<string>();
@@ -95,7 +99,7 @@ export function crossCheck(config: unknown): ConfigIssue[] {
       }
       if (protocol) listenerOptionIssues(listener, protocol, lp, issues);
       const facts: ListenerFacts = { protocol, application };
-      checkAction(listener.defaultAction, facts, groups, [...lp, 'defaultAction'], issues);
+      checkAction(listener.defaultAction, facts, groups, [...lp, 'defaultAction'], issues, http2Groups);
 
       const priorities = new Map<number, number>();
       list(listener.rules).forEach((rawRule, ri) => {
@@ -120,7 +124,7 @@ export function crossCheck(config: unknown): ConfigIssue[] {
         } else if (application === true && conditions?.sni !== undefined) {
           issues.push({ path: [...rp, 'conditions', 'sni'], message: 'sni is for network listeners; an application listener routes by hostHeader' });
         }
-        checkAction(rule.action, facts, groups, [...rp, 'action'], issues);
+        checkAction(rule.action, facts, groups, [...rp, 'action'], issues, http2Groups);
       });
     });
   });
@@ -171,6 +175,7 @@ function checkAction(
   groups: Map<string, TargetGroupProtocol | undefined>,
   path: (string | number)[],
   issues: ConfigIssue[],
+  http2Groups: Map<string, string>,
 ): void {
   const action = obj(raw);
   if (!action) return;
@@ -199,6 +204,10 @@ function checkAction(
     const tgProtocol = groups.get(ref.name);
     if (allowed && tgProtocol && !allowed.includes(tgProtocol)) {
       issues.push({ path: refPath, message: `the ${listener.protocol} listener cannot forward to the ${tgProtocol} target group "${ref.name}" (allowed: ${allowed.join(', ')})` });
+    }
+    const version = http2Groups.get(ref.name);
+    if (version && listener.protocol === 'HTTP') {
+      issues.push({ path: refPath, message: `the ${version} target group "${ref.name}" can only be used by HTTPS listeners: HTTP/2 and gRPC reach Berth over TLS, as on AWS` });
     }
   });
   if (refs.length > 1 && refs.every((g) => g.weight === 0)) {

@@ -3,8 +3,12 @@
 // removes only what it created, even while other files use the same engine. No vitest here, so
 // benchmarks run it under plain Node; test files use ./docker.js, which adds describeDocker.
 import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type Dockerode from 'dockerode';
 import { SERVERS_DIR, TEST_IMAGE, clientFor, ensureEngineRunning, startEngine, stopEngine, testDockerHost } from './docker-engine.js';
+
+const NODE_MODULES = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url)));
 
 /** Every container the tests create carries this label… */
 export const TEST_LABEL = 'dev.berth.test';
@@ -12,7 +16,7 @@ export const TEST_LABEL = 'dev.berth.test';
 export const RUN_LABEL = 'dev.berth.test.run';
 export const runId = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
 
-export type TestServer = 'http-echo' | 'tcp-echo' | 'udp-echo';
+export type TestServer = 'http-echo' | 'tcp-echo' | 'udp-echo' | 'grpc-echo';
 
 export interface StartContainerOptions {
   /** Default: a unique name. Include `runId` in your own names when files may run in parallel. */
@@ -96,7 +100,8 @@ export class TestEngine {
       HostConfig: {
         // HostPort '' asks Docker for an ephemeral port, exactly what Berth has to discover.
         PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: String(fixedPorts.get(p) ?? '') }]])),
-        Binds: [`${SERVERS_DIR}:/srv:ro`],
+        // grpc-echo imports @grpc/grpc-js: the host's node_modules is mounted where Node looks last.
+        Binds: [`${SERVERS_DIR}:/srv:ro`, ...(server === 'grpc-echo' ? [`${NODE_MODULES}:/node_modules:ro`] : [])],
         RestartPolicy: { Name: options.restartPolicy ?? 'no' },
       },
     });

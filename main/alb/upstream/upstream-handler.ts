@@ -18,6 +18,8 @@ export interface UpstreamHandler {
   onUpstreamHeaders(statusCode: number, statusText: string, headers: string[]): void;
   /** A body chunk; false asks for a pause until the handler calls `upstreamConnection.resume()`. */
   onUpstreamData(chunk: Buffer): boolean;
+  /** The response's trailers (HTTP/2 targets), just before onUpstreamComplete. */
+  onUpstreamTrailers?(trailers: string[]): void;
   onUpstreamComplete(): void;
   /** Once, instead of onUpstreamComplete: the error's `code` says what happened (see upstreamError). */
   onUpstreamError(err: Error): void;
