@@ -161,7 +161,8 @@ export class DockerNetworks extends EventEmitter<DockerNetworksEvents> {
       networks.push({
         id: entry.Id,
         name: n.Name ?? entry.Id.slice(0, 12),
-        gateways: config.map((c) => c.Gateway ?? '').filter((g) => /^\d+\.\d+\.\d+\.\d+$/.test(g)),
+        // Docker's default IPAM omits the gateway it chose when only a subnet was given: the first address.
+        gateways: config.map((c) => c.Gateway ?? firstAddress(c.Subnet)).filter((g): g is string => g !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(g)),
         subnets: config.map((c) => c.Subnet ?? '').filter(Boolean),
       });
       for (const c of Object.values(n.Containers ?? {})) {
@@ -195,4 +196,15 @@ function withTimeout<T>(promise: Promise<T>, ms = 10_000): Promise<T> {
     timer = setTimeout(() => reject(new Error(`Docker did not answer within ${ms / 1000} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The first host address of an IPv4 subnet (`172.18.0.0/16` → `172.18.0.1`), as Docker's IPAM picks it. */
+export function firstAddress(subnet: string | undefined): string | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(subnet ?? '');
+  if (!m) return undefined;
+  const prefix = Number(m[5]);
+  if (prefix > 30) return undefined;
+  const n = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+  const first = ((n & (prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0)) >>> 0) + 1;
+  return [first >>> 24, (first >>> 16) & 255, (first >>> 8) & 255, first & 255].join('.');
 }

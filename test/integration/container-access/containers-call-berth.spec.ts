@@ -148,6 +148,18 @@ describeDocker(
       }
     });
 
+    it('follows networks created and removed later: Berth listens and answers DNS on the new gateway, then lets go', async () => {
+      const name = `berth-net-${runId}`;
+      await docker(['network', 'create', '--subnet', '172.31.240.0/24', name]);
+      try {
+        await eventually(async () => expect((await state()).containerAccess?.listening).toContain(`172.31.240.1:${port}`), { timeoutMs: 20_000 });
+        expect((await state()).containerAccess?.dns.addresses).toContain('172.31.240.1');
+      } finally {
+        await docker(['network', 'rm', name]);
+      }
+      await eventually(async () => expect((await state()).containerAccess?.listening).not.toContain(`172.31.240.1:${port}`), { timeoutMs: 20_000 });
+    }, 60_000);
+
     it('writes a compose override whose services are the compose file’s', async () => {
       const compose = join(dir, 'compose.yaml');
       writeFileSync(compose, 'services:\n  web:\n    image: berth-test:latest\n  api:\n    image: berth-test:latest\n  worker:\n    image: berth-test:latest\n');

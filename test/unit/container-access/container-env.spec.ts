@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { composeOverride, dockerRunArgs, servedNames, shellLine } from '../../../main/container-access/index.js';
+import { firstAddress } from '../../../main/container-access/docker-networks.js';
 import { configSchema } from '../../../shared/model/index.js';
 
 const VARIABLES = ['NODE_EXTRA_CA_CERTS=/etc/berth/root.pem', 'SSL_CERT_FILE=/etc/berth/ca-bundle.pem', 'REQUESTS_CA_BUNDLE=/etc/berth/ca-bundle.pem', 'CURL_CA_BUNDLE=/etc/berth/ca-bundle.pem'];
@@ -82,4 +83,14 @@ describe('the names Berth serves to containers', () => {
   it('lists only exact names for host entries (a wildcard cannot be one)', () => {
     expect(names.exact).toEqual(['api.demo.localhost']);
   });
+});
+
+describe("a network's gateway when Docker's IPAM does not name it", () => {
+  it.each([
+    ['172.18.0.0/16', '172.18.0.1'],
+    ['172.31.240.0/24', '172.31.240.1'],
+    ['10.1.2.128/25', '10.1.2.129'],
+    ['fd00::/64', undefined],
+    [undefined, undefined],
+  ])('%s → %s', (subnet, gateway) => expect(firstAddress(subnet)).toBe(gateway));
 });

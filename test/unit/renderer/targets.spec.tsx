@@ -77,4 +77,23 @@ describe('containers', () => {
     expect(within(dns).getByRole('button', { name: 'copy udp://127.0.0.1:5353' })).toBeTruthy();
     expect(screen.queryByTestId('unreached')?.textContent ?? '').not.toContain('pg-1');
   });
+
+  it('shows how containers reach Berth: the docker run line to copy, and why DNS could not start with how to allow it', async () => {
+    const access = {
+      platform: 'linux' as const,
+      gateways: [{ network: 'bridge', address: '172.17.0.1', subnets: ['172.17.0.0/16'] }],
+      listening: ['172.17.0.1:8443'],
+      dns: { addresses: [], error: 'cannot listen on 172.17.0.1:53 for DNS (EACCES)', hint: 'let Berth bind port 53 once: setcap …' },
+      env: { hosts: [{ name: 'api.demo.localhost', address: '172.17.0.1' }], trustDir: '/data/containers' },
+      dockerArgs: '--add-host api.demo.localhost:172.17.0.1 --volume /data/containers:/etc/berth:ro',
+      composeSnippet: '',
+      problems: [],
+    };
+    renderScreen(<TargetsScreen />, new FakeClient().answer('getState', { ...engineState(), containerAccess: access }));
+    const card = await screen.findByTestId('container-access');
+    expect(within(card).getByTestId('container-docker-args').textContent).toBe(`docker run ${access.dockerArgs} IMAGE`);
+    expect(within(card).getByRole('button', { name: 'copy the docker run arguments' })).toBeTruthy();
+    expect(within(card).getByTestId('container-dns-problem').textContent).toContain('EACCES');
+    expect(within(card).getByTestId('container-dns-problem').textContent).toContain('setcap');
+  });
 });
