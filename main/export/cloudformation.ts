@@ -130,10 +130,11 @@ const CONDITION_CONFIG: Record<ElbCondition['field'], string> = {
 };
 
 function condition(c: ElbCondition): Json {
+  const values = 'regexValues' in c && c.regexValues ? { RegexValues: c.regexValues } : c.field === 'query-string' ? {} : { Values: c.values };
   const config =
-    c.field === 'http-header' ? { HttpHeaderName: c.name, Values: c.values }
+    c.field === 'http-header' ? { HttpHeaderName: c.name, ...values }
     : c.field === 'query-string' ? { Values: c.pairs.map((p) => defined({ Key: p.key, Value: p.value })) }
-    : { Values: c.values };
+    : values;
   return { Field: c.field, [CONDITION_CONFIG[c.field]]: config };
 }
 

@@ -88,8 +88,8 @@ export type ElbAction =
   | { type: 'fixed-response'; statusCode: string; contentType?: string; messageBody?: string };
 
 export type ElbCondition =
-  | { field: 'host-header' | 'path-pattern' | 'http-request-method' | 'source-ip'; values: string[] }
-  | { field: 'http-header'; name: string; values: string[] }
+  | { field: 'host-header' | 'path-pattern' | 'http-request-method' | 'source-ip'; values: string[]; regexValues?: string[] }
+  | { field: 'http-header'; name: string; values: string[]; regexValues?: string[] }
   | { field: 'query-string'; pairs: { key?: string; value: string }[] };
 
 /** An ECS service's `loadBalancers` entry, read on import to propose Docker selectors. */

@@ -217,19 +217,17 @@ export function readCloudFormation(text: string): ReadResult {
     const field = String(c.Field);
     const config = Object.entries(c).find(([k]) => k.endsWith('Config'))?.[1];
     const cfg = isObject(config) ? config : {};
-    if (cfg.RegexValues !== undefined) {
-      problems.push({ severity: 'error', code: 'unsupported-condition', message: `${field} regex conditions have no Berth equivalent`, where });
-      return undefined;
-    }
+    const regex = cfg.RegexValues !== undefined ? { regexValues: list(cfg.RegexValues).map(String) } : {};
     const values = list(cfg.Values ?? c.Values).map(String);
     switch (field) {
       case 'host-header':
       case 'path-pattern':
+        return { field, values, ...regex };
       case 'http-request-method':
       case 'source-ip':
         return { field, values };
       case 'http-header':
-        return { field, name: String(cfg.HttpHeaderName), values };
+        return { field, name: String(cfg.HttpHeaderName), values, ...regex };
       case 'query-string':
         return { field, pairs: list(cfg.Values).filter(isObject).map((p) => ({ ...(p.Key !== undefined ? { key: String(p.Key) } : {}), value: String(p.Value) })) };
     }

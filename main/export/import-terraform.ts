@@ -252,19 +252,17 @@ export async function readTerraform(text: string, fileName = 'main.tf'): Promise
       }
       const all = blocks(c[kind]);
       const b = all[0] ?? {};
-      if (b.regex_values !== undefined) {
-        problem('error', 'unsupported-condition', `${kind} regex conditions have no Berth equivalent`, `${path}.${kind}`);
-        return undefined;
-      }
+      const regex = Array.isArray(b.regex_values) ? { regexValues: b.regex_values.map((v) => String(unescape(v))) } : {};
       const values = Array.isArray(b.values) ? b.values.map((v) => String(unescape(v))) : [];
       switch (kind) {
         case 'host_header':
         case 'path_pattern':
+          return { field: kind.replace(/_/g, '-') as 'host-header', values, ...regex };
         case 'http_request_method':
         case 'source_ip':
-          return { field: kind.replace(/_/g, '-') as 'host-header', values };
+          return { field: kind.replace(/_/g, '-') as 'source-ip', values };
         case 'http_header':
-          return { field: 'http-header', name: String(unescape(b.http_header_name)), values };
+          return { field: 'http-header', name: String(unescape(b.http_header_name)), values, ...regex };
         case 'query_string':
           return { field: 'query-string', pairs: all.map((q) => ({ ...(q.key !== undefined ? { key: String(unescape(q.key)) } : {}), value: String(unescape(q.value)) })) };
       }

@@ -118,10 +118,12 @@ function conditionsToConfig(conditions: ElbCondition[], where: Where | undefined
   for (const c of conditions) {
     switch (c.field) {
       case 'host-header':
-        single('hostHeader', c.values);
+        if (c.regexValues) single('hostHeaderRegex', c.regexValues);
+        else single('hostHeader', c.values);
         break;
       case 'path-pattern':
-        single('pathPattern', c.values);
+        if (c.regexValues) single('pathPatternRegex', c.regexValues);
+        else single('pathPattern', c.values);
         break;
       case 'http-request-method':
         single('httpRequestMethod', c.values);
@@ -130,7 +132,7 @@ function conditionsToConfig(conditions: ElbCondition[], where: Where | undefined
         single('sourceIp', c.values);
         break;
       case 'http-header':
-        out.httpHeader = [...((out.httpHeader as unknown[]) ?? []), { name: c.name, values: c.values }];
+        out.httpHeader = [...((out.httpHeader as unknown[]) ?? []), c.regexValues ? { name: c.name, regexValues: c.regexValues } : { name: c.name, values: c.values }];
         break;
       case 'query-string':
         // Berth holds one query-string condition; a second one is ANDed on AWS and can't be merged.

@@ -25,8 +25,12 @@ export function actionToModel(action: Action, tgRef: (name: string) => string): 
 export function conditionsToModel(c: Conditions): ElbCondition[] {
   const out: ElbCondition[] = [];
   if (c.hostHeader) out.push({ field: 'host-header', values: c.hostHeader });
+  if (c.hostHeaderRegex) out.push({ field: 'host-header', values: [], regexValues: c.hostHeaderRegex });
   if (c.pathPattern) out.push({ field: 'path-pattern', values: c.pathPattern });
-  for (const h of c.httpHeader ?? []) out.push({ field: 'http-header', name: h.name, values: h.values });
+  if (c.pathPatternRegex) out.push({ field: 'path-pattern', values: [], regexValues: c.pathPatternRegex });
+  for (const h of c.httpHeader ?? []) {
+    out.push(h.regexValues ? { field: 'http-header', name: h.name, values: [], regexValues: h.regexValues } : { field: 'http-header', name: h.name, values: h.values ?? [] });
+  }
   if (c.httpRequestMethod) out.push({ field: 'http-request-method', values: c.httpRequestMethod });
   if (c.queryString) out.push({ field: 'query-string', pairs: c.queryString.map((q) => (q.key === undefined ? { value: q.value } : { key: q.key, value: q.value })) });
   if (c.sourceIp) out.push({ field: 'source-ip', values: c.sourceIp });

@@ -153,12 +153,17 @@ function actionBlock(type: string, a: ElbAction, ref: Ref): HclItem {
 function conditionBlock(c: ElbCondition): HclItem {
   switch (c.field) {
     case 'http-header':
-      return block('condition', [], [block('http_header', [], [attr('http_header_name', c.name), attr('values', c.values)])]);
+      return block('condition', [], [block('http_header', [], [attr('http_header_name', c.name), conditionValues(c)])]);
     case 'query-string':
       return block('condition', [], c.pairs.map((p) => block('query_string', [], defined({ key: p.key, value: p.value }))));
     default:
-      return block('condition', [], [block(c.field.replace(/-/g, '_'), [], [attr('values', c.values)])]);
+      return block('condition', [], [block(c.field.replace(/-/g, '_'), [], [conditionValues(c)])]);
   }
+}
+
+/** `regex_values` for a regex condition (it conflicts with `values` in the provider), else `values`. */
+function conditionValues(c: { values: string[]; regexValues?: string[] }): HclItem {
+  return c.regexValues ? attr('regex_values', c.regexValues) : attr('values', c.values);
 }
 
 function targetGroupResource(tg: ElbTargetGroup, vpc: HclValue): HclItem {

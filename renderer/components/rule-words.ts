@@ -7,8 +7,12 @@ export function conditionsInWords(c: Conditions): string[] {
   const out: string[] = [];
   if (c.hostHeader) out.push(`host is ${list(c.hostHeader)}`);
   if (c.pathPattern) out.push(`path is ${list(c.pathPattern)}`);
+  if (c.hostHeaderRegex) out.push(`host matches ${c.hostHeaderRegex.map((r) => `/${r}/`).join(' or ')}`);
+  if (c.pathPatternRegex) out.push(`path matches ${c.pathPatternRegex.map((r) => `/${r}/`).join(' or ')}`);
   if (c.httpRequestMethod) out.push(`method is ${c.httpRequestMethod.join(' or ')}`);
-  for (const h of c.httpHeader ?? []) out.push(`header ${h.name} is ${list(h.values)}`);
+  for (const h of c.httpHeader ?? []) {
+    out.push(h.regexValues ? `header ${h.name} matches ${h.regexValues.map((r) => `/${r}/`).join(' or ')}` : `header ${h.name} is ${list(h.values ?? [])}`);
+  }
   if (c.queryString) out.push(`query has ${c.queryString.map((q) => (q.key ? `${q.key}=${q.value}` : `value ${q.value}`)).join(' or ')}`);
   if (c.sourceIp) out.push(`client IP in ${c.sourceIp.join(' or ')}`);
   if (c.sni) out.push(`TLS name (SNI) is ${list(c.sni)}`);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { isCidr } from './cidr.js';
+import { re2Problem, REGEX_MAX_LENGTH } from './re2.js';
 
 const value = z.string().min(1, 'must not be empty').max(LIMITS.conditionValueMaxLength, `must be at most ${LIMITS.conditionValueMaxLength} characters`);
 const perCondition = `at most ${LIMITS.valuesPerCondition} values per condition (AWS quota)`;
@@ -16,6 +17,16 @@ export const hostHeaderValue = value
 export const pathPatternValue = value
   .regex(/^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/, 'a path pattern may hold only A-Z a-z 0-9 _ - . $ / ~ " \' @ : + & and the wildcards * and ?');
 
+/** An RE2 pattern (AWS regex conditions, Oct 2025): ≤ 128 characters, no look-arounds or back-references. */
+export const regexValue = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(REGEX_MAX_LENGTH, `a regex is at most ${REGEX_MAX_LENGTH} characters`)
+  .superRefine((v, ctx) => {
+    const problem = re2Problem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const httpHeaderCondition = z.strictObject({
   name: z
     .string()
@@ -23,8 +34,10 @@ export const httpHeaderCondition = z.strictObject({
     .max(LIMITS.headerNameMaxLength, `a header name is at most ${LIMITS.headerNameMaxLength} characters`)
     .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'a header name must be an HTTP token (no spaces, no wildcards)')
     .refine((n) => n.toLowerCase() !== 'host', 'use hostHeader for the Host header'),
-  values: valueList(value),
-});
+  values: valueList(value).optional(),
+  /** RE2 patterns, instead of `values` (AWS: `RegexValues`). */
+  regexValues: valueList(regexValue).max(LIMITS.valuesPerCondition, perCondition).optional(),
+}).refine((h) => (h.values === undefined) !== (h.regexValues === undefined), { message: 'an httpHeader condition has values or regexValues, not both and not neither' });
 
 export const methodValue = z
   .string()
@@ -43,6 +56,10 @@ export const conditionsSchema = z
   .strictObject({
     hostHeader: valueList(hostHeaderValue).max(LIMITS.valuesPerCondition, perCondition).optional(),
     pathPattern: valueList(pathPatternValue).max(LIMITS.valuesPerCondition, perCondition).optional(),
+    /** RE2 patterns matched against the host (AWS: host-header `RegexValues`); not with hostHeader. */
+    hostHeaderRegex: valueList(regexValue).max(LIMITS.valuesPerCondition, perCondition).optional(),
+    /** RE2 patterns matched against the path (AWS: path-pattern `RegexValues`); not with pathPattern. */
+    pathPatternRegex: valueList(regexValue).max(LIMITS.valuesPerCondition, perCondition).optional(),
     httpHeader: z.array(httpHeaderCondition).min(1).optional(),
     httpRequestMethod: valueList(methodValue).max(LIMITS.valuesPerCondition, perCondition).optional(),
     queryString: z.array(queryStringPair).min(1).max(LIMITS.valuesPerCondition, perCondition).optional(),
@@ -55,6 +72,8 @@ export const conditionsSchema = z
     if (counted.conditions === 0) {
       ctx.addIssue({ code: 'custom', message: 'a rule needs at least one condition' });
     }
+    if (c.hostHeader && c.hostHeaderRegex) ctx.addIssue({ code: 'custom', path: ['hostHeaderRegex'], message: 'a rule has one host-header condition: hostHeader or hostHeaderRegex, not both' });
+    if (c.pathPattern && c.pathPatternRegex) ctx.addIssue({ code: 'custom', path: ['pathPatternRegex'], message: 'a rule has one path-pattern condition: pathPattern or pathPatternRegex, not both' });
     if (counted.matchEvaluations > LIMITS.matchEvaluationsPerRule) {
       ctx.addIssue({ code: 'custom', message: `a rule may hold at most ${LIMITS.matchEvaluationsPerRule} host, path, header and query-string values in all (AWS quota); this one has ${counted.matchEvaluations}` });
     }
@@ -81,6 +100,10 @@ export function conditionValueCount(c: Partial<Conditions>): { conditions: numbe
   let conditions = 0;
   let evaluations = 0;
   let wild = 0;
+  for (const list of [c.hostHeaderRegex, c.pathPatternRegex]) {
+    if (list) conditions++;
+    evaluations += list?.length ?? 0;
+  }
   for (const list of [c.hostHeader, c.pathPattern, c.sni]) {
     if (list) conditions++;
     for (const v of list ?? []) {
@@ -98,6 +121,7 @@ export function conditionValueCount(c: Partial<Conditions>): { conditions: numbe
       evaluations++;
       wild += wildcards(v);
     }
+    evaluations += h.regexValues?.length ?? 0;
   }
   if (c.queryString) conditions++;
   for (const q of c.queryString ?? []) {

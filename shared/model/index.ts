@@ -9,3 +9,4 @@ export * from './traffic.js';
 export * from './state.js';
 export * from './config-warnings.js';
 export * from './header-modification.js';
+export * from './re2.js';

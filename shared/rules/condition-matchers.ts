@@ -2,6 +2,7 @@
 // condition are ORed; `why()` says in words why a request failed, for explain() and the route tester.
 import type { Conditions } from '../model/conditions.js';
 import { cidrContains, parseCidr, type Cidr } from '../model/cidr.js';
+import { compileRe2 } from '../model/re2.js';
 import { compileWildcard, type Wildcard } from './wildcard.js';
 import type { PreparedRequest } from './rule-request.js';
 
@@ -21,7 +22,10 @@ export function compileConditions(c: Conditions): ConditionMatcher[] {
   if (c.hostHeader) out.push(new HostCondition(c.hostHeader));
   if (c.pathPattern) out.push(new PathCondition(c.pathPattern));
   if (c.sourceIp) out.push(new SourceIpCondition(c.sourceIp));
-  for (const h of c.httpHeader ?? []) out.push(new HeaderCondition(h.name, h.values));
+  // RE2 is linear but dearer than a glob: regex conditions run after the cheap ones.
+  if (c.hostHeaderRegex) out.push(new RegexCondition('hostHeader', c.hostHeaderRegex, (p) => p.host, 'the host'));
+  if (c.pathPatternRegex) out.push(new RegexCondition('pathPattern', c.pathPatternRegex, (p) => p.request.path, 'the path'));
+  for (const h of c.httpHeader ?? []) out.push(h.regexValues ? new HeaderRegexCondition(h.name, h.regexValues) : new HeaderCondition(h.name, h.values ?? []));
   if (c.queryString) out.push(new QueryCondition(c.queryString));
   return out;
 }
@@ -163,5 +167,52 @@ class SourceIpCondition implements ConditionMatcher {
     if (this.test(p)) return undefined;
     const blocks = this.blocks.map((b) => b.text).join(', ');
     return p.sourceAddress() ? `${p.request.sourceIp} is not in ${blocks}` : `${q(p.request.sourceIp)} is not an IP address, so it is not in ${blocks}`;
+  }
+}
+
+type Regex = ReturnType<typeof compileRe2>;
+
+/** hostHeaderRegex, pathPatternRegex: RE2 patterns found anywhere in the field (anchor with ^…$). */
+class RegexCondition implements ConditionMatcher {
+  private readonly patterns: Regex[];
+  constructor(
+    readonly field: ConditionField,
+    values: string[],
+    private readonly read: (p: PreparedRequest) => string,
+    private readonly what: string,
+  ) {
+    this.patterns = values.map(compileRe2);
+  }
+  test(p: PreparedRequest): boolean {
+    const text = this.read(p);
+    for (const r of this.patterns) if (r.test(text)) return true;
+    return false;
+  }
+  why(p: PreparedRequest): string | undefined {
+    if (this.test(p)) return undefined;
+    return `${this.what} ${q(this.read(p))} matches no regex of ${anyOf(this.patterns)}`;
+  }
+}
+
+/** httpHeader with regexValues: repeated headers are tried in order, as with values. */
+class HeaderRegexCondition implements ConditionMatcher {
+  readonly field = 'httpHeader';
+  private readonly name: string;
+  private readonly patterns: Regex[];
+  constructor(name: string, values: string[]) {
+    this.name = name.toLowerCase();
+    this.patterns = values.map(compileRe2);
+  }
+  test(p: PreparedRequest): boolean {
+    const value = p.request.headers[this.name];
+    if (value === undefined) return false;
+    for (const v of typeof value === 'string' ? [value] : value) for (const r of this.patterns) if (r.test(v)) return true;
+    return false;
+  }
+  why(p: PreparedRequest): string | undefined {
+    if (this.test(p)) return undefined;
+    const value = p.request.headers[this.name];
+    if (value === undefined) return `header ${this.name} is absent`;
+    return `${this.name}: ${(typeof value === 'string' ? [value] : value).map(q).join(', ')} matches no regex of ${anyOf(this.patterns)}`;
   }
 }

@@ -15,6 +15,9 @@ export interface RuleDraft {
   sourceIp: string;
   /** Network (TCP) listeners: the TLS names (SNI) a ClientHello may carry. */
   sni: string;
+  /** RE2 patterns, one per line (a regex may hold commas). */
+  hostRegex: string;
+  pathRegex: string;
   /** `Name: v1, v2` per line. */
   headers: string;
   /** `key=value` or `=value` per line. */
@@ -35,6 +38,8 @@ export function emptyDraft(priority: number, group: string | undefined, network 
     host: '',
     path: network ? '' : '/api/*',
     sni: '',
+    hostRegex: '',
+    pathRegex: '',
     methods: '',
     sourceIp: '',
     headers: '',
@@ -60,7 +65,9 @@ export function draftFromRule(r: Rule): RuleDraft {
     methods: (c.httpRequestMethod ?? []).join(', '),
     sourceIp: (c.sourceIp ?? []).join(', '),
     sni: (c.sni ?? []).join(', '),
-    headers: (c.httpHeader ?? []).map((h) => `${h.name}: ${h.values.join(', ')}`).join('\n'),
+    hostRegex: (c.hostHeaderRegex ?? []).join('\n'),
+    pathRegex: (c.pathPatternRegex ?? []).join('\n'),
+    headers: (c.httpHeader ?? []).map((h) => (h.regexValues ? `${h.name} ~ ${h.regexValues.join(' ~ ')}` : `${h.name}: ${(h.values ?? []).join(', ')}`)).join('\n'),
     query: (c.queryString ?? []).map((q) => `${q.key ?? ''}=${q.value}`).join('\n'),
     kind: a.forward ? 'forward' : a.redirect ? 'redirect' : 'fixedResponse',
     forward: a.forward ? a.forward.targetGroups.map((g) => ({ name: g.name, weight: String(g.weight) })) : base.forward,
@@ -84,12 +91,23 @@ export function ruleFromDraft(d: RuleDraft): Record<string, unknown> {
   list('httpRequestMethod', d.methods);
   list('sourceIp', d.sourceIp);
   list('sni', d.sni);
+  const lines = (key: string, text: string) => {
+    const values = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    if (values.length) conditions[key] = values;
+  };
+  lines('hostHeaderRegex', d.hostRegex);
+  lines('pathPatternRegex', d.pathRegex);
   const headers = d.headers
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean)
     .map((line) => {
+      // `Name ~ regex ~ regex` asks for regexValues; `Name: a, b` for values.
+      const tilde = line.indexOf('~');
       const i = line.indexOf(':');
+      if (tilde >= 0 && (i < 0 || tilde < i)) {
+        return { name: line.slice(0, tilde).trim(), regexValues: line.slice(tilde + 1).split('~').map((v) => v.trim()).filter(Boolean) };
+      }
       return i < 0 ? { name: line, values: [] } : { name: line.slice(0, i).trim(), values: splitList(line.slice(i + 1)) };
     });
   if (headers.length) conditions.httpHeader = headers;

@@ -65,9 +65,15 @@ export function RuleForm({ initial, groups, title, network = false, onSave, onCa
       <div className="form-grid">
         {text('host', 'host header', 'conditions.hostHeader', 'e.g. api.app.localhost, *.app.localhost')}
         {text('path', 'path pattern', 'conditions.pathPattern', 'e.g. /api/*')}
+        <Field label="host regex" name="conditions.hostHeaderRegex" errors={errors} hint="RE2, one per line, instead of host header — e.g. ^api-[0-9]+\.app\.localhost$">
+          <textarea aria-label="host regex" className="mono" rows={1} value={d.hostRegex} onChange={(e) => set({ hostRegex: e.target.value })} />
+        </Field>
+        <Field label="path regex" name="conditions.pathPatternRegex" errors={errors} hint="RE2, one per line, instead of path pattern — e.g. ^/v[0-9]+/users$">
+          <textarea aria-label="path regex" className="mono" rows={1} value={d.pathRegex} onChange={(e) => set({ pathRegex: e.target.value })} />
+        </Field>
         {text('methods', 'methods', 'conditions.httpRequestMethod', 'e.g. GET, POST')}
         {text('sourceIp', 'source IP', 'conditions.sourceIp', 'CIDR, e.g. 127.0.0.0/8')}
-        <Field label="headers" name="conditions.httpHeader" errors={errors} hint="one per line — X-Env: beta, canary">
+        <Field label="headers" name="conditions.httpHeader" errors={errors} hint="one per line — X-Env: beta, canary (X-Env ~ ^beta-[0-9]+$ for RE2)">
           <textarea aria-label="headers" className="mono" rows={2} value={d.headers} onChange={(e) => set({ headers: e.target.value })} />
         </Field>
         <Field label="query string" name="conditions.queryString" errors={errors} hint="one per line — version=2">

@@ -105,7 +105,7 @@ describe('berth import', () => {
     const config = configSchema.parse(parse(io.out));
     expect(config.targetGroups.map((tg) => tg.targets.docker?.composeService)).toEqual(['catalog', undefined]);
     expect(io.err).toContain('proposed for cart-target-group');
-    expect(io.err).toMatch(/console-alb\.yaml:47:3: error \[rule-skipped\] AdminRule: rule not imported/);
+    expect(io.err).toMatch(/console-alb\.yaml:41:\d+: \w+ \[unsupported-action\] Https/);
     expect(io.out).toContain('# console-alb.yaml:13:5: warning [unsupported-resource] Logs: AWS::S3::Bucket is not a load-balancing resource');
   });
 

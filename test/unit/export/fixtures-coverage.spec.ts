@@ -34,6 +34,7 @@ function features(config: BerthConfig): string[] {
         if (r.name) out.push('rule:name');
         for (const [k, v] of Object.entries(r.conditions)) if (v !== undefined) out.push(`condition:${k}`);
         for (const q of r.conditions.queryString ?? []) out.push(q.key === undefined ? 'condition:queryString:anyKey' : 'condition:queryString:key');
+        for (const h of r.conditions.httpHeader ?? []) if (h.regexValues) out.push('condition:httpHeader:regexValues');
         action(r.action);
       }
     }
@@ -69,6 +70,7 @@ describe('export fixtures', () => {
     ...LISTENER_PROTOCOLS.map((p) => `listener:${p}`),
     ...['hostHeader', 'pathPattern', 'httpHeader', 'httpRequestMethod', 'queryString', 'sourceIp', 'sni'].map((c) => `condition:${c}`),
     'condition:queryString:key', 'condition:queryString:anyKey',
+    'condition:hostHeaderRegex', 'condition:pathPatternRegex', 'condition:httpHeader:regexValues',
     'forward:single', 'forward:weighted', 'forward:weighted:network', 'forward:stickiness', 'redirect', 'fixedResponse:contentType', 'fixedResponse:noContentType',
     ...TARGET_GROUP_PROTOCOLS.map((p) => `tg:protocol:${p}`),
     'tg:version:HTTP1', 'tg:version:HTTP2', 'tg:version:GRPC', 'tg:targetType:instance', 'tg:targetType:ip',

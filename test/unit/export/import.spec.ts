@@ -14,8 +14,9 @@ describe('importing a hand-written CloudFormation template', () => {
   it('maps the ELB resources and reports the rest with line numbers', async () => {
     const r = await importConfig(text, { fileName: 'console-alb.yaml', services });
     expect(at(r.problems, 'unsupported-resource')).toEqual([{ line: 13, resource: 'Logs', path: undefined }]);
-    expect(at(r.problems, 'rule-skipped')).toEqual([{ line: 47, resource: 'AdminRule', path: undefined }]);
-    expect(at(r.problems, 'unsupported-condition')).toEqual([{ line: 53, resource: 'AdminRule', path: 'Conditions[0]' }]);
+    // The regex condition (AWS, Oct 2025) imports as pathPatternRegex: nothing skipped.
+    expect(at(r.problems, 'rule-skipped')).toEqual([]);
+    expect(at(r.problems, 'unsupported-condition')).toEqual([]);
     expect(at(r.problems, 'unsupported-action')).toEqual([{ line: 41, resource: 'Https', path: 'DefaultActions[0]' }]);
     expect(at(r.problems, 'parameter-default')).toEqual([{ line: 27, resource: 'Http', path: 'Port' }]);
     expect(at(r.problems, 'registered-targets')).toEqual([{ line: 78, resource: 'CatalogGroup', path: 'Targets' }]);
@@ -24,7 +25,8 @@ describe('importing a hand-written CloudFormation template', () => {
     const lb = r.config!.loadBalancers[0]!;
     expect(lb).toMatchObject({ name: 'public-alb', type: 'application', idleTimeoutSeconds: 90 });
     expect(lb.listeners.map((l) => `${l.protocol}:${l.port}`)).toEqual(['HTTP:8080', 'HTTPS:443']);
-    expect(lb.listeners[0]!.rules.map((rule) => rule.priority)).toEqual([10]);
+    expect(lb.listeners[0]!.rules.map((rule) => rule.priority)).toEqual([5, 10]);
+    expect(lb.listeners[0]!.rules[0]!.conditions).toEqual({ pathPatternRegex: ['^/admin/.*$'] });
     expect(lb.listeners[1]).toMatchObject({ certificates: 'auto', defaultAction: { forward: { targetGroups: [{ name: 'catalog-tg', weight: 1 }] } } });
     expect(r.config!.targetGroups.map((tg) => [tg.name, tg.healthCheck.path, tg.targets.docker?.composeService])).toEqual([
       ['catalog-tg', '/status', 'catalog'],

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Conditions } from '../../../shared/model/index.js';
 import type { RuleRequest } from '../../../shared/rules/index.js';
 import { matches } from './rule-fixtures.js';
+import { listenerSchema } from '../../../shared/model/index.js';
+import { compileRules } from '../../../shared/rules/index.js';
 
 type Case = [condition: Partial<Conditions>, request: Partial<RuleRequest>, expected: boolean, why: string];
 
@@ -144,4 +146,27 @@ describe('conditions combined', () => {
     [{ hostHeader: ['api.example.com'], pathPattern: ['/users*'] }, { host: 'www.example.com', path: '/users' }, false, 'AND, host fails'],
     [{ httpRequestMethod: ['POST'], queryString: [{ key: 'x', value: '1' }], sourceIp: ['127.0.0.0/8'] }, { method: 'POST', query: 'x=1' }, true, 'three conditions'],
   ]);
+});
+
+describe('regex conditions (RE2, AWS Oct 2025)', () => {
+  table([
+    [{ hostHeaderRegex: ['^api-[0-9]+\\.app\\.localhost$'] }, { host: 'api-12.app.localhost' }, true, 'anchored host regex'],
+    [{ hostHeaderRegex: ['^api-[0-9]+\\.app\\.localhost$'] }, { host: 'api-x.app.localhost' }, false, 'digits only'],
+    [{ hostHeaderRegex: ['^shop\\.localhost$'] }, { host: 'shop.localhost:8080' }, true, 'the port is not part of the host matched'],
+    [{ hostHeaderRegex: ['app'] }, { host: 'my.app.localhost' }, true, 'unanchored finds the pattern anywhere'],
+    [{ pathPatternRegex: ['^/v[0-9]+/users/[0-9]+$'] }, { path: '/v2/users/42' }, true, 'path regex'],
+    [{ pathPatternRegex: ['^/v[0-9]+/users/[0-9]+$'] }, { path: '/v2/users/42/orders' }, false, '$ anchors the end'],
+    [{ pathPatternRegex: ['^/API'] }, { path: '/api' }, false, 'case-sensitive'],
+    [{ httpHeader: [{ name: 'X-Build', regexValues: ['^[0-9a-f]{7}$'] }] }, { headers: { 'x-build': 'abc1234' } }, true, 'header regex'],
+    [{ httpHeader: [{ name: 'X-Build', regexValues: ['^[0-9a-f]{7}$'] }] }, { headers: { 'x-build': ['nope', 'abc1234'] } }, true, 'repeated headers tried in order'],
+    [{ httpHeader: [{ name: 'X-Build', regexValues: ['^[0-9a-f]{7}$'] }] }, { headers: {} }, false, 'absent header'],
+  ]);
+
+  it('explains a regex miss in words', () => {
+    const matcher = compileRules(
+      listenerSchema.parse({ port: 80, protocol: 'HTTP', defaultAction: { fixedResponse: { statusCode: 404 } }, rules: [{ priority: 1, conditions: { pathPatternRegex: ['^/v[0-9]+/'] }, action: { fixedResponse: { statusCode: 200 } } }] }),
+    );
+    const explained = matcher.explain({ method: 'GET', host: 'a.localhost', path: '/beta/x', query: '', headers: {}, sourceIp: '127.0.0.1' });
+    expect(JSON.stringify(explained)).toContain('the path \\"/beta/x\\" matches no regex of \\"^/v[0-9]+/\\"');
+  });
 });

@@ -76,7 +76,7 @@ function referenceMatches(c: Conditions, q: RuleRequest): boolean {
   for (const h of c.httpHeader ?? []) {
     const raw = q.headers[h.name.toLowerCase()];
     const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    if (!values.some((v) => h.values.some((p) => glob(p, 'i').test(v)))) return false;
+    if (!values.some((v) => (h.values ?? []).some((p) => glob(p, 'i').test(v)))) return false;
   }
   if (c.queryString) {
     const pairs = q.query ? q.query.split('&').map((s) => [s.split('=')[0]!, s.split('=')[1] ?? '']) : [];
