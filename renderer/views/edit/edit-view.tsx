@@ -39,7 +39,7 @@ export function EditScreen() {
         await engine.refresh();
         // Saved and applied, yet a listener did not start (a port in use): said where the save is.
         const failed = result.failedListeners ?? [];
-        if (failed.length > 0) return { '': `Saved, but not running: ${failed.map((l) => `${l.loadBalancer} ${l.listener}: ${l.message}`).join('; ')}` };
+        if (failed.length > 0) return { '': `Saved, but not running: ${failed.map((l) => l.message).join('; ')}` };
       }
     } catch (err) {
       if (err instanceof BerthError && err.code === 'CONFLICT') return { conflict: err.message };

@@ -64,6 +64,18 @@ describe('edit', () => {
     ]);
   });
 
+  it('a save whose listener then cannot start says which listener and why, instead of "Saved"', async () => {
+    const failedListeners = [{ loadBalancer: 'web', listener: '8080/HTTP', message: 'listener 8080/HTTP of load balancer "web" cannot listen: 127.0.0.1:8080 is already in use by another program or listener' }];
+    const c = new FakeClient().answer('getState', engineState()).answer('editConfig', { ok: true, problems: [], failedListeners });
+    renderScreen(<EditScreen />, c);
+    fireEvent.click(await screen.findByRole('button', { name: 'edit rule 20' }));
+    fireEvent.change(screen.getByRole('textbox', { name: 'path pattern' }), { target: { value: '/v2/*' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save to berth.yaml' }));
+    expect((await screen.findByText(/Saved, but not running/)).textContent).toBe(`Saved, but not running: ${failedListeners[0]!.message}`);
+    expect(screen.queryByText(/Saved to \/home/)).toBeNull();
+    expect(saved(c)).toHaveLength(1);
+  });
+
   it("edits berth.yaml's own config: label routes and a rule switched off at runtime are neither shown nor saved", async () => {
     const running = structuredClone(demoConfig);
     running.targetGroups!.push({ name: 'blog-8081', protocol: 'HTTP', targets: { docker: { containerName: 'blog', containerPort: 8081 } } });
