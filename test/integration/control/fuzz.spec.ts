@@ -91,7 +91,8 @@ describe('the control port of a running `berth up` under hostile input', () => {
         if (status) statuses.push({ status, what });
         resolve({ status, head: got.slice(0, 400) });
       };
-      const timer = setTimeout(done, 2000);
+      // Only an input that gets no answer at all waits this out; a loaded machine may be slow to answer.
+      const timer = setTimeout(done, 10_000);
       socket.on('data', (d) => {
         got += d.toString('latin1');
         // One answer is enough; a connection kept alive would otherwise wait for the timer.
@@ -241,10 +242,10 @@ describe('the control port of a running `berth up` under hostile input', () => {
           }
           await stillServing(`${name} ${JSON.stringify(value).slice(0, 200)}`);
         }),
-        { numRuns: 10 },
+        { numRuns: 8 },
       );
     }
-  }, 120_000);
+  }, 180_000);
 
   it('huge and deep bodies, before and after the token, get 413 and 400', async () => {
     const huge = Buffer.alloc(5 << 20, 0x20);
