@@ -98,5 +98,5 @@ function trafficFilter(opts: TrafficOptions): TrafficQuery & { statusClass?: (ty
 
 function printRecord(r: TrafficRecord): void {
   const what = r.method ? `${r.method} ${r.host ?? ''}${r.path ?? ''}` : `${r.kind.toUpperCase()} ${r.client}`;
-  process.stdout.write(`${new Date(r.startedAt).toISOString().slice(11, 23)} ${String(r.status ?? r.error ?? '-').padEnd(4)} ${r.durationMs.toFixed(1).padStart(7)}ms ${r.listener.padEnd(10)} ${what} → ${r.target ?? '-'}${r.rule ? ` (rule ${r.rule})` : ''}\n`);
+  process.stdout.write(`${new Date(r.startedAt).toISOString().slice(11, 23)} ${String(r.status ?? r.error ?? '-').padEnd(4)} ${r.durationMs.toFixed(1).padStart(7)}ms ${r.listener.padEnd(10)} ${what} → ${r.target ?? '-'}${r.rule ? ` (rule ${r.rule})` : ''}${r.clientContainer ? ` from ${r.clientContainer}` : ''}\n`);
 }
