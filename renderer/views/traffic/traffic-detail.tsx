@@ -27,6 +27,8 @@ export function TrafficDetail({ record, state, loadDetail, onClose }: TrafficDet
   const http = isHttp(r);
   const facts: [string, unknown][] = [
     ['status', http ? (r.status ?? '—') : undefined],
+    ['protocol', r.protocol],
+    ['gRPC', r.grpcStatus === undefined ? undefined : grpcSummary(r.path, r.grpcStatus, r.bytesIn, r.bytesOut)],
     [http ? 'error' : 'ended by', http ? r.error : r.error ? `${r.error}: ${closeReasonWords(r.error)}` : 'both sides closed'],
     ['host', r.host],
     ['query', r.query],
@@ -170,4 +172,15 @@ function Headers({ title, headers }: { title: string; headers: Record<string, st
       </table>
     </>
   );
+}
+
+// gRPC status names (grpc/doc/statuscodes.md), for the detail's gRPC line.
+const GRPC_STATUS = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
+
+/** `/package.Service/Method` → service and method, the status by name, the messages' bytes. */
+function grpcSummary(path: string | undefined, status: number, bytesIn: number, bytesOut: number): string {
+  const [, service, method] = /^\/([^/]+)\/([^/]+)$/.exec(path ?? '') ?? [];
+  const call = service ? `${service} · ${method}` : (path ?? '');
+  return `${call} · ${status} ${GRPC_STATUS[status] ?? ''} · ${bytesIn} B in / ${bytesOut} B out`;
 }

@@ -37,4 +37,11 @@ describe('traffic detail', () => {
     expect(pane.textContent).toContain('capture: { headers: false }');
     expect(pane.textContent).toContain('capture: { bodyBytes: N }');
   });
+
+  it('shows the protocol, and for gRPC the service, method, status by name and message bytes', () => {
+    render(<TrafficDetail record={record({ id: 9, method: 'POST', path: '/shop.Cart/Add', protocol: 'HTTP/2.0', status: 503, grpcStatus: 14, bytesIn: 120, bytesOut: 40 })} onClose={() => {}} />);
+    const pane = screen.getByTestId('traffic-detail');
+    expect(pane.textContent).toContain('HTTP/2.0');
+    expect(pane.textContent).toContain('shop.Cart · Add · 14 UNAVAILABLE · 120 B in / 40 B out');
+  });
 });
