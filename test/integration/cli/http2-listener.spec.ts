@@ -132,6 +132,25 @@ describeDocker('HTTP/2 on HTTPS listeners (berth up)', () => {
     ws.close();
   });
 
+  it('survives a rapid-reset flood (CVE-2023-44487 pattern): other connections stay served', async () => {
+    const attacker = http2.connect(`https://127.0.0.1:${port}`, { ca: readFileSync(berth.caFile), servername: HOST });
+    attacker.on('error', () => {});
+    await new Promise((resolve) => attacker.once('remoteSettings', resolve));
+    let sent = 0;
+    for (; sent < 5_000 && !attacker.destroyed && !attacker.closed; sent++) {
+      const stream = attacker.request({ ':path': `/flood-${sent}`, ':authority': `${HOST}:${port}` });
+      stream.on('error', () => {});
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+    }
+    // Bounded by Node's own limits: the flooding session is told to go away or cut, or its resets
+    // are served like cancelled requests; either way Berth answers others at once.
+    const other = await curl(port, '--http2', '/after-flood');
+    expect(other.version).toBe('2');
+    expect((JSON.parse(other.body) as { path: string }).path).toBe('/after-flood');
+    attacker.destroy();
+    expect(sent).toBeGreaterThan(0);
+  }, 60_000);
+
   it('offers only HTTP/1.1 when the load balancer has http2Enabled: false', async () => {
     const r = await curl(plainPort, '--http2');
     expect(r.version).toBe('1.1');
