@@ -8,13 +8,13 @@ import { jsonClone } from '../../../main/export/local-settings.js';
 import { withoutMetadata } from './export-fixtures.js';
 
 describe('export of a config AWS would reject', () => {
-  it('warns about a gRPC group behind a plain HTTP listener', () => {
-    const config = configSchema.parse({
+  it('never exports a gRPC group behind a plain HTTP listener: the config itself is refused first', () => {
+    const parsed = configSchema.safeParse({
       loadBalancers: [{ name: 'web', listeners: [{ port: 80, protocol: 'HTTP', defaultAction: { forward: 'grpc' } }] }],
       targetGroups: [{ name: 'grpc', protocol: 'HTTP', port: 50051, protocolVersion: 'GRPC' }],
     });
-    const { warnings } = exportConfig(config, { format: 'terraform' });
-    expect(warnings).toContainEqual({ code: 'elb-rule', path: 'WebHttp80Listener', message: 'GRPC target group grpc can only be used by HTTPS listeners' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues).toContainEqual(expect.objectContaining({ path: ['loadBalancers', 0, 'listeners', 0, 'defaultAction', 'forward'], message: expect.stringContaining('can only be used by HTTPS listeners') }));
   });
 
   it('gives each further load balancer its own copy of a shared target group, which AWS accepts', async () => {

@@ -49,6 +49,7 @@ resource "aws_lb" "internal_api" {
   idle_timeout               = 300
   preserve_host_header       = true
   xff_header_processing_mode = "preserve"
+  enable_http2               = false
 }
 
 resource "aws_lb_listener" "internal_api_http_8080" {
