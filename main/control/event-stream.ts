@@ -91,10 +91,12 @@ export function stream(ws: WebSocket, ctx: StreamContext, label: string): void {
     clearTimeout(authTimer);
     offs.forEach((off) => off());
   });
-  // ws has already closed the connection with a status (1009 too big, 1002 bad frame); say why once.
+  // ws has already sent a close with a status (1009 too big, 1002 bad frame); say why once. Ending the
+  // socket at once would drop the unread rest of the client's frame and reset the connection, and the
+  // client would never see that status: give the closing handshake a moment first.
   ws.on('error', (err) => {
     ctx.fault(`${label}: ${err.message}`);
-    ws.terminate();
+    setTimeout(() => ws.terminate(), 1_000).unref();
   });
 }
 
