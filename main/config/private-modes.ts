@@ -15,14 +15,19 @@ export async function narrowMode(path: string, allowed: number, platform: NodeJS
   // Windows has no POSIX modes: its folders are private to the user by their ACLs.
   if (platform === 'win32') return undefined;
   let from: number;
+  let sticky: boolean;
   try {
-    from = (await stat(path)).mode & 0o777;
+    const mode = (await stat(path)).mode;
+    from = mode & 0o777;
+    sticky = (mode & 0o1000) !== 0;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
   if ((from & ~allowed) === 0) return undefined;
   const to = from & allowed;
+  // A folder shared by everyone (the sticky bit, as on /tmp) is not Berth's to close: other users' files live there.
+  if (sticky) return { path, from, to, error: 'it is a shared folder (sticky bit set, like /tmp); give Berth a data folder of its own' };
   try {
     await chmod(path, to);
   } catch (err) {
